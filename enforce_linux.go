@@ -1,0 +1,90 @@
+package procjail
+
+import (
+	"fmt"
+	"os"
+)
+
+// enforcement is what strategy will enforce for this job on this host.
+// It is computed before the sandbox starts, so Require can fail closed.
+func (j *job) enforcement(s Strategy, ids sandboxIDs) Enforcement {
+	caps := ProbeCapabilities()
+	e := Enforcement{Strategy: s}
+	add := func(r Requirement, ok bool, how string) {
+		e.Layers = append(e.Layers, Layer{Name: r, Enforced: ok, How: how})
+	}
+	switch s {
+	case Unshare:
+		j.unshareLayers(add, caps, ids)
+	case Rlimits:
+		j.rlimitsLayers(add, caps, ids)
+	}
+	j.commonLayers(add, caps, s, ids)
+	return e
+}
+
+type addLayer func(Requirement, bool, string)
+
+func (j *job) unshareLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
+	add(RequireFilesystem, true, "empty tmpfs root, read-only system binds, work dir "+j.workDirMode()+", private /tmp, fresh /proc, minimal /dev and /etc")
+	add(RequireNetwork, true, "own network namespace with only loopback")
+	add(RequirePID, true, "own pid namespace; the supervisor is PID 1 and not dumpable")
+	add(RequireIPC, true, "own ipc and uts namespaces, private /dev/shm")
+	add(RequireTreeKill, true, "pid namespace: the tree dies with its PID 1")
+	add(RequireSecretEnv, true, "secrets stripped; the caller's /proc/<pid>/environ is outside the pid namespace; the supervisor starts with an empty environment")
+	add(RequireUnprivileged, true, fmt.Sprintf("uid %d inside mapped to host uid %d, no capabilities, no_new_privs", sandboxUID, ids.uid))
+	if caps.Landlock.Available {
+		add(RequireLandlock, true, "ruleset mirrors the filesystem view ("+caps.Landlock.Detail+")")
+	} else {
+		add(RequireLandlock, false, caps.Landlock.Reason)
+	}
+}
+
+func (j *job) rlimitsLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
+	who := "the caller's uid"
+	if ids.dedicated {
+		who = fmt.Sprintf("dedicated uid %d", ids.uid)
+	}
+	add(RequireFilesystem, false, "no filesystem view under rlimits: the payload reads and writes whatever "+who+" may")
+	add(RequireNetwork, false, "no network namespace under rlimits: the host's network is reachable")
+	add(RequirePID, false, "no pid namespace under rlimits: host processes are visible")
+	add(RequireIPC, false, "no ipc namespace under rlimits")
+	add(RequireLandlock, false, "not applied by the rlimits strategy")
+	tk := "subreaper supervisor kills its session and descendants"
+	if caps.Seccomp.Available {
+		tk += "; setsid is denied so nothing leaves the session"
+	}
+	if ids.dedicated {
+		tk += fmt.Sprintf("; every process of uid %d is swept", ids.uid)
+	}
+	add(RequireTreeKill, caps.Seccomp.Available || ids.dedicated, tk)
+	if ids.dedicated {
+		add(RequireSecretEnv, true, "secrets stripped; the payload's uid cannot read the caller's /proc/<pid>/environ")
+		add(RequireUnprivileged, true, who+", no capabilities, no_new_privs")
+	} else {
+		add(RequireSecretEnv, false, "secrets stripped, but the payload shares the caller's uid and can read its /proc/<pid>/environ: use unshare, or run as root to get a dedicated uid")
+		add(RequireUnprivileged, os.Getuid() != 0, who+" (not root), no_new_privs; it can signal and ptrace the caller's other processes")
+	}
+}
+
+func (j *job) commonLayers(add addLayer, caps Capabilities, s Strategy, ids sandboxIDs) {
+	if caps.Seccomp.Available {
+		add(RequireSeccomp, true, "procjail's deny-list filter; foreign architectures killed")
+	} else {
+		add(RequireSeccomp, false, caps.Seccomp.Reason)
+	}
+	add(RequireMemoryLimit, false, fmt.Sprintf("no cgroup: RLIMIT_DATA=%d per process, not for the whole tree", j.cfg.MaxMemoryBytes))
+	add(RequireCPULimit, false, fmt.Sprintf("no cgroup: RLIMIT_CPU=%ds per process, not for the whole tree", j.cfg.MaxCPUSeconds))
+	if ids.dedicated {
+		add(RequireProcessLimit, true, fmt.Sprintf("RLIMIT_NPROC=%d on dedicated uid %d", j.cfg.MaxProcesses, ids.uid))
+	} else {
+		add(RequireProcessLimit, false, "RLIMIT_NPROC counts every process of the caller's uid, so it is raised by what already runs; use a cgroup or run as root")
+	}
+}
+
+func (j *job) workDirMode() string {
+	if j.cfg.WritableWorkDir {
+		return "writable"
+	}
+	return "read-only"
+}

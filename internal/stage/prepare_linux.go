@@ -1,0 +1,42 @@
+package stage
+
+import (
+	"golang.org/x/sys/unix"
+)
+
+// prepare does the kind-specific setup that needs no per-thread state.
+func (s *stage) prepare() error {
+	switch s.spec.Kind {
+	case KindRlimits:
+		// Orphaned descendants are reparented to us, so we can reap and
+		// account for them and kill them at the end.
+		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
+			return Errorf("prctl(PR_SET_CHILD_SUBREAPER)", "", "%w", err)
+		}
+		return nil
+	case KindUnshare:
+		return s.prepareUnshare()
+	}
+	return Errorf("spec", "", "unknown kind %q", s.spec.Kind)
+}
+
+// restrictThread applies, on this locked thread only, what the payload
+// inherits: capabilities dropped, no_new_privs, Landlock, seccomp last.
+func (s *stage) restrictThread() error {
+	if s.spec.Kind == KindUnshare {
+		if err := dropCaps(); err != nil {
+			return err
+		}
+		s.applied = append(s.applied, "caps-dropped")
+	}
+	if s.spec.NoNewPrivs || len(s.spec.Seccomp) > 0 || len(s.spec.Landlock) > 0 {
+		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+			return Errorf("prctl(PR_SET_NO_NEW_PRIVS)", "", "%w", err)
+		}
+		s.applied = append(s.applied, "no-new-privs")
+	}
+	if err := s.applyLandlock(); err != nil {
+		return err
+	}
+	return s.applySeccomp()
+}

@@ -1,0 +1,120 @@
+package stage
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// IsStage reports whether this process was started as a procjail stage.
+func IsStage() bool { return len(os.Args) > 0 && os.Args[0] == Arg0 }
+
+// Main runs the stage and exits. It must be called before anything else in
+// the process does work: procjail calls it from its package initialiser.
+func Main() {
+	// Every step below runs on the main thread, locked: no_new_privs,
+	// capabilities, Landlock and seccomp are per-thread, and the payload
+	// is forked from this thread so it inherits exactly them.
+	runtime.LockOSThread()
+	// Nothing the caller leaked (fds without close-on-exec) may reach the
+	// payload (runc CVE-2024-21626).
+	_ = unix.CloseRange(ControlFD, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
+	ctl := os.NewFile(ControlFD, "procjail-control")
+	s := &stage{ctl: ctl, enc: json.NewEncoder(ctl)}
+	os.Exit(s.run())
+}
+
+type stage struct {
+	spec    Spec
+	ctl     *os.File
+	enc     *json.Encoder
+	applied []string
+}
+
+func (s *stage) send(m Msg) { _ = s.enc.Encode(m) }
+
+func (s *stage) run() int {
+	dec := json.NewDecoder(s.ctl)
+	if err := dec.Decode(&s.spec); err != nil {
+		s.send(Fail(Errorf("read spec", "", "%v", err)))
+		return 125
+	}
+	pid, err := s.start()
+	if err != nil {
+		s.send(Fail(err))
+		return 125
+	}
+	s.send(Msg{Type: MsgStarted, Pid: pid, Applied: s.applied})
+	return s.supervise(pid, dec)
+}
+
+// start builds the sandbox and starts the payload. The order matters and
+// each step says why.
+func (s *stage) start() (int, error) {
+	// The payload must not be able to ptrace us, read our memory or
+	// /proc/self/* (CVE-2019-5736 class): not dumpable.
+	if err := unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0); err != nil {
+		return 0, Errorf("prctl(PR_SET_DUMPABLE)", "", "%w", err)
+	}
+	// Signals from inside the sandbox must not stop the supervisor; the
+	// parent talks to us over the control socket instead.
+	ignoreSignals()
+	if err := s.prepare(); err != nil {
+		return 0, err
+	}
+	if err := setRlimits(s.spec.Rlimits); err != nil {
+		return 0, err
+	}
+	if err := s.restrictThread(); err != nil {
+		return 0, err
+	}
+	return s.forkPayload()
+}
+
+func ignoreSignals() {
+	signal.Ignore(syscall.SIGHUP, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM,
+		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGPIPE, syscall.SIGALRM,
+		syscall.SIGTSTP, syscall.SIGTTIN, syscall.SIGTTOU, syscall.SIGXCPU,
+		syscall.SIGXFSZ, syscall.SIGVTALRM, syscall.SIGPROF, syscall.SIGWINCH)
+}
+
+func setRlimits(rl []Rlimit) error {
+	for _, r := range rl {
+		lim := syscall.Rlimit{Cur: r.Cur, Max: r.Max}
+		// syscall.Setrlimit (not x/sys) so the Go runtime forgets the
+		// NOFILE value it would otherwise restore in the child.
+		if err := syscall.Setrlimit(r.Resource, &lim); err != nil {
+			return Errorf("setrlimit", "", "resource %d to %d: %w", r.Resource, r.Cur, err)
+		}
+	}
+	return nil
+}
+
+// forkPayload starts the payload from this (restricted) thread.
+func (s *stage) forkPayload() (int, error) {
+	sys := &syscall.SysProcAttr{}
+	if s.spec.UID >= 0 {
+		sys.Credential = &syscall.Credential{Uid: uint32(s.spec.UID), Gid: uint32(s.spec.GID), Groups: []uint32{}}
+	}
+	attr := &syscall.ProcAttr{Dir: s.spec.Dir, Env: s.spec.Env, Files: []uintptr{0, 1, 2}, Sys: sys}
+	pid, err := syscall.ForkExec(s.spec.Path, s.spec.Argv, attr)
+	if err != nil {
+		return 0, execError(s.spec.Path, err)
+	}
+	return pid, nil
+}
+
+func execError(path string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOENT):
+		return &StepError{Step: "exec " + path, Err: err, Hint: "the runtime or its interpreter is not visible inside the sandbox; use an absolute path to a binary under /usr or add its directory to readonly_mounts"}
+	case errors.Is(err, syscall.EACCES):
+		return &StepError{Step: "exec " + path, Err: err, Hint: "the sandbox uid cannot execute it: check the permissions of the file and every directory above it (they must be world-readable when the caller is root)"}
+	}
+	return &StepError{Step: "exec " + path, Err: err}
+}

@@ -1,0 +1,89 @@
+package procjail
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/procjail/procjail/internal/proctree"
+	"github.com/procjail/procjail/internal/stage"
+)
+
+// startRlimits runs the payload without namespaces: the stage gets a new
+// session, applies the limits, and forks the payload — as a dedicated
+// unprivileged uid when the caller is root.
+func (j *job) startRlimits(enf Enforcement, ids sandboxIDs) (*Process, error) {
+	spec := j.baseSpec(stage.KindRlimits, ids)
+	spec.Path = j.runtime
+	spec.Dir = j.workDir
+	spec.Seccomp = j.seccompProgram(true)
+	attr := &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+	return j.startStage(Rlimits, spec, attr, enf, func(cmd *exec.Cmd) func() {
+		return rlimitsSweeper(cmd.Process.Pid, ids)
+	})
+}
+
+// rlimitsSweeper kills what a stage may have left: every process of the
+// dedicated uid (root caller), or of the stage's session.
+func rlimitsSweeper(stagePid int, ids sandboxIDs) func() {
+	return func() {
+		proctree.KillUntilGone(func(p proctree.Info) bool {
+			if ids.dedicated {
+				return p.UID == ids.uid
+			}
+			return p.Sid == stagePid
+		}, 50)
+	}
+}
+
+// baseSpec fills what every stage kind shares.
+func (j *job) baseSpec(kind string, ids sandboxIDs) *stage.Spec {
+	s := &stage.Spec{
+		Kind: kind, Argv: j.argv, Env: j.env,
+		Rlimits:    j.rlimits(ids),
+		UID:        -1, GID: -1,
+		NoNewPrivs: true,
+	}
+	if ids.dedicated && kind == stage.KindRlimits {
+		s.UID, s.GID = ids.uid, ids.gid
+	}
+	return s
+}
+
+// rlimits returns the per-process limits every strategy applies.
+func (j *job) rlimits(ids sandboxIDs) []stage.Rlimit {
+	c := &j.cfg
+	nproc := c.MaxProcesses
+	if !ids.dedicated {
+		// RLIMIT_NPROC counts every task of the real uid, and here the
+		// payload shares the caller's uid: allow what already runs.
+		nproc += uint64(tasksOfUID(os.Getuid()))
+	}
+	return []stage.Rlimit{
+		{Resource: unix.RLIMIT_CPU, Cur: c.MaxCPUSeconds, Max: c.MaxCPUSeconds + 1},
+		{Resource: unix.RLIMIT_NOFILE, Cur: c.MaxFDs, Max: c.MaxFDs},
+		{Resource: unix.RLIMIT_NPROC, Cur: nproc, Max: nproc},
+		{Resource: unix.RLIMIT_FSIZE, Cur: c.MaxDiskBytes, Max: c.MaxDiskBytes},
+		{Resource: unix.RLIMIT_DATA, Cur: c.MaxMemoryBytes, Max: c.MaxMemoryBytes},
+		{Resource: unix.RLIMIT_CORE, Cur: 0, Max: 0},
+		{Resource: unix.RLIMIT_MEMLOCK, Cur: 64 * KiB, Max: 64 * KiB},
+		{Resource: unix.RLIMIT_MSGQUEUE, Cur: 0, Max: 0},
+	}
+}
+
+// tasksOfUID counts the threads the uid runs (what RLIMIT_NPROC counts).
+func tasksOfUID(uid int) int {
+	n := 0
+	for _, p := range proctree.List() {
+		if p.UID == uid {
+			ents, err := os.ReadDir(fmt.Sprintf("/proc/%d/task", p.Pid))
+			if err == nil {
+				n += len(ents)
+			}
+		}
+	}
+	return n
+}

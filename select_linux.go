@@ -1,0 +1,64 @@
+package procjail
+
+import (
+	"fmt"
+	"strings"
+)
+
+// spawn picks the strategy, computes what it will enforce, fails closed on
+// an unmet requirement, then starts the sandbox.
+func (j *job) spawn() (*Process, error) {
+	strategy, skipped, err := chooseStrategy(j.cfg.Strategy)
+	if err != nil {
+		return nil, err
+	}
+	ids := allocIDs()
+	enf := j.enforcement(strategy, ids)
+	enf.Skipped = skipped
+	if missing := enf.Missing(j.cfg.Require); len(missing) > 0 {
+		return nil, requirementError(strategy, missing)
+	}
+	if err := j.checkReachable(ids); err != nil {
+		return nil, err
+	}
+	switch strategy {
+	case Rlimits:
+		return j.startRlimits(enf, ids)
+	case Unshare:
+		return j.startUnshare(enf, ids)
+	}
+	return nil, &Error{Op: "spawn", Detail: strategy.String(), Err: ErrStrategyUnavailable,
+		Hint: "this strategy is not available in this build; use unshare or rlimits"}
+}
+
+func requirementError(s Strategy, missing []Layer) error {
+	var parts []string
+	for _, l := range missing {
+		parts = append(parts, fmt.Sprintf("%s (%s)", l.Name, l.How))
+	}
+	return &Error{Op: "spawn", Err: ErrRequirement,
+		Detail: fmt.Sprintf("strategy %s cannot enforce: %s", s, strings.Join(parts, "; ")),
+		Hint:   "run `procjail probe` to see what this host can enforce, drop the requirement, or run where the stronger strategy is available"}
+}
+
+// chooseStrategy returns the forced strategy if it can run here, else the
+// strongest whose probe succeeds, with why each stronger one was skipped.
+func chooseStrategy(want Strategy) (Strategy, []Skip, error) {
+	caps := ProbeCapabilities()
+	if want != Auto {
+		if ok, why := caps.runnable(want); !ok {
+			return want, nil, &Error{Op: "spawn", Detail: want.String() + ": " + why, Err: ErrStrategyUnavailable,
+				Hint: "run `procjail probe` for details, or use strategy = \"auto\""}
+		}
+		return want, nil, nil
+	}
+	var skipped []Skip
+	for _, s := range Strategies {
+		ok, why := caps.runnable(s)
+		if ok {
+			return s, skipped, nil
+		}
+		skipped = append(skipped, Skip{Strategy: s, Reason: why})
+	}
+	return Rlimits, skipped, nil
+}

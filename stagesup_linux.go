@@ -1,0 +1,245 @@
+package procjail
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/procjail/procjail/internal/stage"
+)
+
+// setupTimeout bounds how long a stage may take to build the sandbox.
+const setupTimeout = 30 * time.Second
+
+// killGrace is how long a stage gets to kill its tree and report before we
+// kill it (and sweep) ourselves.
+const killGrace = 3 * time.Second
+
+// spawnThread runs every sandbox start on one locked OS thread that never
+// exits: Pdeathsig fires when the *thread* that started the child exits, so
+// starting from arbitrary goroutines could kill a sandbox early.
+var spawnThread = sync.OnceValue(func() chan func() {
+	ch := make(chan func())
+	go func() {
+		runtime.LockOSThread()
+		for f := range ch {
+			f()
+		}
+	}()
+	return ch
+})
+
+func onSpawnThread(f func() error) error {
+	done := make(chan error)
+	spawnThread() <- func() { done <- f() }
+	return <-done
+}
+
+// stageSup supervises a stage process from the parent.
+type stageSup struct {
+	cmd    *exec.Cmd
+	ctl    *os.File
+	dec    *json.Decoder
+	encMu  sync.Mutex
+	enc    *json.Encoder
+	cfg    *Config
+	sweep  func() // parent-side kill of whatever the stage left (nil: nothing can be left)
+	once   sync.Once
+	exited chan struct{}
+}
+
+func socketpair() (parent, child *os.File, err error) {
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		unix.Close(fds[0])
+		unix.Close(fds[1])
+		return nil, nil, err
+	}
+	return os.NewFile(uintptr(fds[0]), "procjail-control"), os.NewFile(uintptr(fds[1]), "procjail-control"), nil
+}
+
+// startStage starts a stage with attr, hands it spec and waits until the
+// payload runs or setup failed.
+func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysProcAttr, enf Enforcement, sweep func(*exec.Cmd) func()) (*Process, error) {
+	io, err := newStdio()
+	if err != nil {
+		return nil, err
+	}
+	ctlP, ctlC, err := socketpair()
+	if err != nil {
+		io.closeAll()
+		return nil, &Error{Op: "spawn", Step: "socketpair", Err: err}
+	}
+	cmd := &exec.Cmd{
+		Path: "/proc/self/exe", Args: []string{stage.Arg0},
+		Env:   []string{}, // the stage starts with an empty environment
+		Stdin: io.child[0], Stdout: io.child[1], Stderr: io.child[2],
+		ExtraFiles: []*os.File{ctlC}, SysProcAttr: attr,
+	}
+	start := time.Now()
+	err = onSpawnThread(cmd.Start)
+	io.closeChild()
+	ctlC.Close()
+	if err != nil {
+		io.closeAll()
+		ctlP.Close()
+		return nil, startError(strategy, err)
+	}
+	sup := &stageSup{cmd: cmd, ctl: ctlP, dec: json.NewDecoder(ctlP), enc: json.NewEncoder(ctlP), cfg: &j.cfg, exited: make(chan struct{})}
+	if sweep != nil {
+		sup.sweep = sweep(cmd)
+	}
+	if err := sup.handshake(spec); err != nil {
+		io.closeAll()
+		return nil, err
+	}
+	p := &Process{cfg: j.cfg, strategy: strategy, enforced: enf, start: start, pid: cmd.Process.Pid, sup: sup, done: make(chan struct{})}
+	j.attach(p, io)
+	p.armTimeout()
+	go p.watch()
+	return p, nil
+}
+
+func startError(s Strategy, err error) error {
+	e := &Error{Op: "spawn", Step: "start " + s.String() + " sandbox", Err: errors.Join(ErrSetup, err)}
+	if s == Unshare && (errors.Is(err, syscall.EPERM) || errors.Is(err, syscall.EACCES) || errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EINVAL)) {
+		e.Hint = userNSHint()
+	}
+	return e
+}
+
+// handshake sends the spec and waits for Started or Failed.
+func (s *stageSup) handshake(spec *stage.Spec) error {
+	s.ctl.SetDeadline(time.Now().Add(setupTimeout))
+	defer s.ctl.SetDeadline(time.Time{})
+	var m stage.Msg
+	err := s.enc.Encode(spec)
+	if err == nil {
+		err = s.dec.Decode(&m)
+	}
+	if err == nil && m.Type == stage.MsgStarted {
+		return nil
+	}
+	s.abort()
+	if err != nil {
+		return &Error{Op: "spawn", Step: "stage handshake", Err: errors.Join(ErrSetup, err), Detail: s.exitDetail()}
+	}
+	return setupError(&m)
+}
+
+func setupError(m *stage.Msg) error {
+	var cause error = errors.New(m.Detail)
+	if m.Errno != 0 {
+		cause = fmt.Errorf("%s (%w)", m.Detail, syscall.Errno(m.Errno))
+	}
+	return &Error{Op: "spawn", Step: m.Step, Err: errors.Join(ErrSetup, cause), Hint: m.Hint}
+}
+
+// abort kills a stage that failed to start and reaps it.
+func (s *stageSup) abort() {
+	s.cmd.Process.Kill()
+	s.cmd.Wait()
+	if s.sweep != nil {
+		s.sweep()
+	}
+	s.ctl.Close()
+	close(s.exited)
+}
+
+func (s *stageSup) exitDetail() string {
+	if s.cmd.ProcessState != nil {
+		return "stage " + s.cmd.ProcessState.String()
+	}
+	return ""
+}
+
+func (s *stageSup) kill() {
+	s.once.Do(func() {
+		s.encMu.Lock()
+		s.ctl.SetWriteDeadline(time.Now().Add(killGrace))
+		s.enc.Encode(stage.Msg{Type: stage.MsgKill})
+		s.encMu.Unlock()
+		go s.hardKillAfter(killGrace)
+	})
+}
+
+// hardKillAfter kills the stage itself if it has not reported by then.
+func (s *stageSup) hardKillAfter(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-s.exited:
+	case <-t.C:
+		s.cmd.Process.Kill()
+	}
+}
+
+// wait reads the stage's report until it closes the socket, reaps the
+// stage, sweeps and computes the usage.
+func (s *stageSup) wait() (Usage, error) {
+	var exit *stage.Msg
+	for {
+		var m stage.Msg
+		if err := s.dec.Decode(&m); err != nil {
+			break
+		}
+		if m.Type == stage.MsgExit {
+			exit = &m
+		}
+	}
+	werr := s.cmd.Wait()
+	close(s.exited)
+	s.ctl.Close()
+	if s.sweep != nil {
+		s.sweep()
+	}
+	if exit == nil {
+		return s.lostUsage(werr), nil
+	}
+	return usageFromExit(exit, s.cfg), nil
+}
+
+func (s *stageSup) lostUsage(werr error) Usage {
+	u := Usage{Reason: ExitLost, ExitCode: -1, Source: "rusage", Detail: "the sandbox supervisor ended without a report"}
+	if st := s.cmd.ProcessState; st != nil {
+		u.Detail += ": " + st.String()
+		if ru, ok := st.SysUsage().(*syscall.Rusage); ok {
+			u.UserCPU, u.SysCPU = Duration(ru.Utime.Nano()), Duration(ru.Stime.Nano())
+			u.PeakRSS = uint64(ru.Maxrss) * 1024
+		}
+	} else if werr != nil {
+		u.Detail += ": " + werr.Error()
+	}
+	return u
+}
+
+func usageFromExit(m *stage.Msg, cfg *Config) Usage {
+	ws := syscall.WaitStatus(m.Status)
+	u := Usage{UserCPU: Duration(m.UtimeNs), SysCPU: Duration(m.StimeNs), PeakRSS: uint64(m.MaxRSS), Source: "rusage"}
+	switch {
+	case ws.Exited():
+		u.Reason, u.ExitCode = ExitNormal, ws.ExitStatus()
+	case ws.Signaled():
+		sig := ws.Signal()
+		u.Reason, u.ExitCode, u.Signal = ExitSignaled, 128+int(sig), unix.SignalName(sig)
+		cpuLimit := time.Duration(cfg.MaxCPUSeconds) * time.Second
+		switch {
+		case m.Killed:
+			u.Reason = ExitKilled
+		case sig == syscall.SIGXCPU, sig == syscall.SIGKILL && u.CPU() >= cpuLimit:
+			u.Reason = ExitCPULimit
+		}
+	}
+	return u
+}

@@ -1,0 +1,151 @@
+package procjail
+
+import (
+	"encoding/json"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/procjail/procjail/internal/fsview"
+	"github.com/procjail/procjail/internal/stage"
+)
+
+// The payload's uid and gid inside an Unshare sandbox: not root, and the
+// only ids mapped, so nothing inside can become anyone else.
+const (
+	sandboxUID      = 1000
+	sandboxGID      = 1000
+	sandboxHostname = "procjail"
+)
+
+const allNamespaces = syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS |
+	syscall.CLONE_NEWNET | syscall.CLONE_NEWIPC | syscall.CLONE_NEWUTS | syscall.CLONE_NEWCGROUP
+
+// Capabilities the stage keeps (in its own user namespace only) to build
+// the sandbox; it drops them all before the payload starts.
+const (
+	capNetAdmin = 12
+	capSysAdmin = 21
+	capSetpcap  = 8
+)
+
+// startUnshare builds the sandbox natively: a stage cloned into new user,
+// pid, mount, net, ipc, uts and cgroup namespaces.
+func (j *job) startUnshare(enf Enforcement, ids sandboxIDs) (*Process, error) {
+	spec, err := j.unshareSpec(ids)
+	if err != nil {
+		return nil, err
+	}
+	return j.startStage(Unshare, spec, unshareAttr(ids), enf, nil)
+}
+
+func (j *job) unshareSpec(ids sandboxIDs) (*stage.Spec, error) {
+	if j.cfg.AllowLocalhost {
+		return nil, &Error{Op: "spawn", Field: "allow_localhost", Err: ErrStrategyUnavailable,
+			Detail: "forwarding the host's loopback into an unshare sandbox is not available in this version",
+			Hint:   "set allow_localhost = false (the sandbox then has its own loopback only), or use strategy rlimits, which shares the host's whole network"}
+	}
+	plan, err := fsview.Build(j.viewRequest())
+	if err != nil {
+		return nil, &Error{Op: "spawn", Step: "filesystem view", Err: errorsJoinSetup(err)}
+	}
+	spec := j.baseSpec(stage.KindUnshare, ids)
+	spec.Path, spec.Dir, spec.Hostname = j.runtime, j.workDir, sandboxHostname
+	spec.Env = sandboxHome(spec.Env, j.cfg.EnvSet)
+	if spec.FSPlan, err = json.Marshal(plan); err != nil {
+		return nil, &Error{Op: "spawn", Step: "filesystem view", Err: err}
+	}
+	if ProbeCapabilities().Landlock.Available {
+		if spec.Landlock, err = json.Marshal(plan.LandlockRules()); err != nil {
+			return nil, &Error{Op: "spawn", Step: "landlock", Err: err}
+		}
+	}
+	spec.Seccomp = j.seccompProgram(false)
+	return spec, nil
+}
+
+func (j *job) viewRequest() fsview.Request {
+	r := fsview.Request{
+		Runtime: j.runtime, Harness: j.harness, WorkDir: j.workDir,
+		WritableWorkDir: j.cfg.WritableWorkDir,
+		TmpBytes:        int64(j.cfg.MaxDiskBytes),
+		UID:             sandboxUID, GID: sandboxGID, Hostname: sandboxHostname,
+	}
+	for _, m := range j.cfg.ReadOnlyMounts {
+		r.ReadOnly = append(r.ReadOnly, fsview.Pair{Host: m.Host, Sandbox: m.Sandbox})
+	}
+	for _, m := range j.cfg.WritableMounts {
+		r.Writable = append(r.Writable, fsview.Pair{Host: m.Host, Sandbox: m.Sandbox})
+	}
+	return r
+}
+
+// sandboxHome points HOME at the sandbox's private /tmp unless the caller
+// set HOME explicitly: the caller's home does not exist inside.
+func sandboxHome(env []string, set map[string]string) []string {
+	if _, ok := set["HOME"]; ok {
+		return env
+	}
+	out := env[:0:0]
+	for _, kv := range env {
+		if len(kv) < 5 || kv[:5] != "HOME=" {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "HOME=/tmp")
+}
+
+func unshareAttr(ids sandboxIDs) *syscall.SysProcAttr {
+	a := &syscall.SysProcAttr{
+		Cloneflags:  allNamespaces,
+		UidMappings: []syscall.SysProcIDMap{{ContainerID: sandboxUID, HostID: ids.uid, Size: 1}},
+		GidMappings: []syscall.SysProcIDMap{{ContainerID: sandboxGID, HostID: ids.gid, Size: 1}},
+		Credential:  &syscall.Credential{Uid: sandboxUID, Gid: sandboxGID, NoSetGroups: true},
+		AmbientCaps: []uintptr{capSysAdmin, capNetAdmin, capSetpcap},
+		Setsid:      true,
+		Pdeathsig:   syscall.SIGKILL,
+	}
+	if ids.dedicated {
+		// A root caller's supplementary groups (root among them) would
+		// otherwise stay with the sandbox: allow setgroups so they are
+		// cleared. The sandbox has no capability to call it again.
+		a.GidMappingsEnableSetgroups = true
+		a.Credential.NoSetGroups = false
+		a.Credential.Groups = []uint32{}
+	}
+	return a
+}
+
+// probeUserNS runs the real Unshare setup with /bin/true: the answer is
+// whether a sandbox can really be built here, not whether a flag exists.
+func probeUserNS() Feature {
+	dir, err := os.MkdirTemp("", "procjail-probe-")
+	if err != nil {
+		return Feature{Reason: "probe: " + err.Error()}
+	}
+	defer os.RemoveAll(dir)
+	os.Chmod(dir, 0o755)
+	cfg := DefaultConfig()
+	cfg.Runtime, cfg.Timeout = "true", 10*time.Second
+	j, err := newJob("", dir, cfg, nil)
+	if err != nil {
+		return Feature{Reason: "probe: " + err.Error()}
+	}
+	p, err := j.startUnshare(Enforcement{}, allocIDs())
+	if err != nil {
+		return Feature{Reason: err.Error(), Hint: userNSHint()}
+	}
+	defer p.Close()
+	u, err := p.Wait()
+	if err != nil || u.Reason != ExitNormal || u.ExitCode != 0 {
+		return Feature{Reason: "probe sandbox did not run /bin/true: " + u.String(), Hint: userNSHint()}
+	}
+	return Feature{Available: true, Detail: "user, pid, mount, net, ipc, uts and cgroup namespaces"}
+}
+
+func unshareFeature(userns Feature) Feature {
+	if !userns.Available {
+		return userns
+	}
+	return Feature{Available: true, Detail: "native namespaces, filesystem view, seccomp, Landlock"}
+}
