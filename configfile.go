@@ -54,9 +54,9 @@ func ParseConfig(b []byte) (Config, error) {
 	return cfg, nil
 }
 
-// MarshalTOML returns the config as TOML text that ParseConfig reads back
+// EncodeTOML returns the config as TOML text that ParseConfig reads back
 // to an equal Config.
-func (c Config) MarshalTOML() ([]byte, error) {
+func (c Config) EncodeTOML() ([]byte, error) {
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(c); err != nil {
 		return nil, &Error{Op: "save", Err: err}
@@ -66,7 +66,7 @@ func (c Config) MarshalTOML() ([]byte, error) {
 
 // SaveConfig writes the config to path as TOML (mode 0644).
 func SaveConfig(path string, c Config) error {
-	b, err := c.MarshalTOML()
+	b, err := c.EncodeTOML()
 	if err != nil {
 		return err
 	}

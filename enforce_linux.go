@@ -75,9 +75,12 @@ func (j *job) commonLayers(add addLayer, caps Capabilities, s Strategy, ids sand
 	}
 	add(RequireMemoryLimit, false, fmt.Sprintf("no cgroup: RLIMIT_DATA=%d per process, not for the whole tree", j.cfg.MaxMemoryBytes))
 	add(RequireCPULimit, false, fmt.Sprintf("no cgroup: RLIMIT_CPU=%ds per process, not for the whole tree", j.cfg.MaxCPUSeconds))
-	if ids.dedicated {
+	switch {
+	case s == Unshare:
+		add(RequireProcessLimit, true, fmt.Sprintf("RLIMIT_NPROC=%d counted in the sandbox's own user namespace (plus the supervisor's threads)", j.cfg.MaxProcesses))
+	case ids.dedicated:
 		add(RequireProcessLimit, true, fmt.Sprintf("RLIMIT_NPROC=%d on dedicated uid %d", j.cfg.MaxProcesses, ids.uid))
-	} else {
+	default:
 		add(RequireProcessLimit, false, "RLIMIT_NPROC counts every process of the caller's uid, so it is raised by what already runs; use a cgroup or run as root")
 	}
 }

@@ -14,12 +14,15 @@ import (
 // the cached result).
 func ProbeCapabilities() Capabilities { return probeOnce() }
 
-var probeOnce = sync.OnceValue(probe)
+var (
+	probeOnce       = sync.OnceValue(probe)
+	landlockFeature = sync.OnceValue(probeLandlock)
+)
 
 func probe() Capabilities {
 	c := Capabilities{
 		Seccomp:    probeSeccomp(),
-		Landlock:   probeLandlock(),
+		Landlock:   landlockFeature(),
 		Pidfd:      probePidfd(),
 		Bubblewrap: Feature{Reason: "the bubblewrap strategy is not implemented in this version"},
 		Firejail:   Feature{Reason: "the firejail strategy is not implemented in this version"},

@@ -43,7 +43,7 @@ func rlimitsSweeper(stagePid int, ids sandboxIDs) func() {
 func (j *job) baseSpec(kind string, ids sandboxIDs) *stage.Spec {
 	s := &stage.Spec{
 		Kind: kind, Argv: j.argv, Env: j.env,
-		Rlimits:    j.rlimits(ids),
+		Rlimits:    j.rlimits(ids, kind == stage.KindUnshare),
 		UID:        -1, GID: -1,
 		NoNewPrivs: true,
 	}
@@ -53,14 +53,21 @@ func (j *job) baseSpec(kind string, ids sandboxIDs) *stage.Spec {
 	return s
 }
 
-// rlimits returns the per-process limits every strategy applies.
-func (j *job) rlimits(ids sandboxIDs) []stage.Rlimit {
+// nprocHeadroom is added to RLIMIT_NPROC when the payload shares the
+// caller's uid without a user namespace of its own.
+const nprocHeadroom = 64
+
+// rlimits returns the per-process limits every strategy applies. In a user
+// namespace (ns) RLIMIT_NPROC counts only the tasks of that namespace, so
+// it bounds the sandbox exactly (the stage adds its own threads).
+func (j *job) rlimits(ids sandboxIDs, ns bool) []stage.Rlimit {
 	c := &j.cfg
 	nproc := c.MaxProcesses
-	if !ids.dedicated {
+	if !ids.dedicated && !ns {
 		// RLIMIT_NPROC counts every task of the real uid, and here the
-		// payload shares the caller's uid: allow what already runs.
-		nproc += uint64(tasksOfUID(os.Getuid()))
+		// payload shares the caller's uid: allow what already runs, and
+		// headroom for the caller's own new threads.
+		nproc += uint64(tasksOfUID(os.Getuid())) + nprocHeadroom
 	}
 	return []stage.Rlimit{
 		{Resource: unix.RLIMIT_CPU, Cur: c.MaxCPUSeconds, Max: c.MaxCPUSeconds + 1},

@@ -55,7 +55,7 @@ func (j *job) unshareSpec(ids sandboxIDs) (*stage.Spec, error) {
 	if spec.FSPlan, err = json.Marshal(plan); err != nil {
 		return nil, &Error{Op: "spawn", Step: "filesystem view", Err: err}
 	}
-	if ProbeCapabilities().Landlock.Available {
+	if landlockFeature().Available {
 		if spec.Landlock, err = json.Marshal(plan.LandlockRules()); err != nil {
 			return nil, &Error{Op: "spawn", Step: "landlock", Err: err}
 		}

@@ -201,9 +201,10 @@ func checkNoSymlinks(p string) error {
 }
 
 func symlinkRefused(p string) error {
-	return invalid(p, "%s is a symlink", p).hinted(
-		"procjail never follows symlinks in mount sources, so a link planted by sandboxed code cannot redirect a mount; pass the resolved path (filepath.EvalSymlinks) of a location you trust")
+	return invalid(p, "%s is a symlink", p).hinted(symlinkHint)
 }
+
+const symlinkHint = "symlinks in mount sources are never followed, so a link planted by sandboxed code cannot redirect a mount; pass the resolved path (filepath.EvalSymlinks) of a location you trust"
 
 func parentDir(p string) string {
 	for i := len(p) - 1; i > 0; i-- {

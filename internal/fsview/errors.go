@@ -18,7 +18,10 @@ type StepError struct {
 
 // Error formats the step, the path, the cause and the hint on one line.
 func (e *StepError) Error() string {
-	msg := "fsview: " + e.Step
+	msg := "fsview:"
+	if e.Step != "" {
+		msg += " " + e.Step
+	}
 	if e.Path != "" {
 		msg += " " + e.Path
 	}
@@ -39,29 +42,34 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// stepErr builds a *StepError; it returns nil when err is nil so callers
-// can wrap unconditionally.
+// stepErr returns err as a *StepError for step and path; nil stays nil. A
+// *StepError that already names its step is kept as it is (it is more
+// precise); one without a step gets step and path filled in.
 func stepErr(step, path string, err error) error {
 	if err == nil {
 		return nil
 	}
 	var se *StepError
-	if errors.As(err, &se) && se.Step == step && se.Path == path {
-		return err
+	if errors.As(err, &se) {
+		if se.Step == "" {
+			se.Step, se.Path = step, path
+		}
+		return se
 	}
 	return &StepError{Step: step, Path: path, Err: err}
 }
 
-// withHint attaches a hint to a *StepError (or wraps err into one).
+// withHint attaches a hint to err, as a *StepError whose step the caller
+// may still fill in through stepErr.
 func withHint(err error, hint string) error {
 	var se *StepError
 	if errors.As(err, &se) {
 		if se.Hint == "" {
 			se.Hint = hint
 		}
-		return err
+		return se
 	}
-	return &StepError{Step: "fsview", Err: err, Hint: hint}
+	return &StepError{Err: err, Hint: hint}
 }
 
 // withHintIf is withHint for an error that may be nil.

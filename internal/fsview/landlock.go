@@ -1,8 +1,10 @@
 package fsview
 
 import (
+	"errors"
 	"fmt"
 
+	"github.com/landlock-lsm/go-landlock/landlock"
 	ll "github.com/landlock-lsm/go-landlock/landlock/syscall"
 )
 
@@ -143,4 +145,78 @@ func hostRule(op Op) (Rule, bool) {
 		return Rule{Path: op.Target, Access: AccessRead, Optional: true}, true
 	}
 	return Rule{}, false
+}
+
+// NetPolicy lists the ports Landlock lets the sandbox use once it handles
+// network access; every other TCP bind/connect (ABI 4+) and UDP
+// bind/connect/send (ABI 10+) is denied. Multipath TCP is not covered by
+// Landlock: the network namespace remains the real network boundary.
+type NetPolicy struct {
+	BindTCP        []uint16 `json:"bind_tcp,omitempty"`
+	ConnectTCP     []uint16 `json:"connect_tcp,omitempty"`
+	BindUDP        []uint16 `json:"bind_udp,omitempty"`
+	ConnectSendUDP []uint16 `json:"connect_send_udp,omitempty"`
+}
+
+// LandlockOptions tunes ApplyLandlock. The zero value restricts the
+// filesystem and, from ABI 6, scopes signals and abstract Unix sockets.
+type LandlockOptions struct {
+	// Net, when set, also restricts the network to its ports.
+	Net *NetPolicy
+	// NoScope leaves signals and abstract Unix sockets unscoped. By
+	// default (ABI 6+) the sandbox can neither signal nor connect to an
+	// abstract socket of a process outside its Landlock domain.
+	NoScope bool
+}
+
+// LandlockReport says exactly what ApplyLandlock enforced, so the caller
+// can report it and fail closed when Landlock was required.
+type LandlockReport struct {
+	// ABI is the Landlock ABI used: the kernel's, lowered to 5 when the
+	// kernel lacks the signal-scoping fix (erratum 2), capped at the
+	// newest this build knows; 0 when Landlock is unavailable.
+	ABI int `json:"abi"`
+	// Enforced is true once landlock_restrict_self succeeded.
+	Enforced bool `json:"enforced"`
+	// HandledAccessFS, HandledAccessNet and Scoped are what the ruleset
+	// restricts: every right the ABI knows for the filesystem; the network
+	// rights only with LandlockOptions.Net; the scopes from ABI 6 unless
+	// NoScope.
+	HandledAccessFS  landlock.AccessFSSet  `json:"handled_access_fs"`
+	HandledAccessNet landlock.AccessNetSet `json:"handled_access_net"`
+	Scoped           landlock.ScopedSet    `json:"scoped"`
+	// Net holds the ports allowed, for the handled network rights only.
+	Net NetPolicy `json:"net"`
+	// Rules were added; Skipped were optional rules whose path is missing.
+	Rules   []Rule `json:"rules,omitempty"`
+	Skipped []Rule `json:"skipped,omitempty"`
+	// Reason explains a missing enforcement or a downgrade, or is "".
+	Reason string `json:"reason,omitempty"`
+}
+
+// ErrLandlockUnavailable is wrapped by LandlockReport.Require when
+// Landlock was not enforced at the required level.
+var ErrLandlockUnavailable = errors.New("landlock not enforced")
+
+// Require returns nil when Landlock was enforced with at least ABI
+// minABI, else an error wrapping ErrLandlockUnavailable that says why.
+func (r LandlockReport) Require(minABI int) error {
+	if r.Enforced && r.ABI >= minABI {
+		return nil
+	}
+	why := r.Reason
+	if r.Enforced {
+		why = fmt.Sprintf("kernel ABI %d is below the required %d", r.ABI, minABI)
+	}
+	return &StepError{Step: "landlock", Err: fmt.Errorf("%w: %s", ErrLandlockUnavailable, why),
+		Hint: "Landlock needs Linux 5.13+ with CONFIG_SECURITY_LANDLOCK=y and \"landlock\" in the lsm= boot parameter"}
+}
+
+// String summarises the report on one line.
+func (r LandlockReport) String() string {
+	if !r.Enforced {
+		return "landlock not enforced: " + r.Reason
+	}
+	return fmt.Sprintf("landlock ABI %d: fs %v; net %v; scoped %v; %d rules", r.ABI,
+		r.HandledAccessFS, r.HandledAccessNet, r.Scoped, len(r.Rules))
 }

@@ -13,8 +13,8 @@ import (
 var longAgo = time.Unix(1, 0)
 
 // deadline applies deadlines and contexts to one direction of a file
-// through its SetReadDeadline or SetWriteDeadline. It is used under the
-// owner's mutex.
+// through its SetReadDeadline or SetWriteDeadline. It is used only by the
+// call holding the owner's turn.
 type deadline struct {
 	set   func(time.Time) error
 	what  string // "read" or "write", for error messages
@@ -25,13 +25,19 @@ type deadline struct {
 // never had a deadline is left alone, so that a file that cannot take one
 // still works without.
 func (d *deadline) at(t time.Time) error {
-	if t.IsZero() && !d.armed {
+	return d.apply(t, false)
+}
+
+// apply is at, forced to call set when force is true; the file then counts
+// as having a deadline.
+func (d *deadline) apply(t time.Time, force bool) error {
+	if t.IsZero() && !d.armed && !force {
 		return nil
 	}
 	if err := d.set(t); err != nil {
 		return fmt.Errorf("procjail: set %s deadline: %w (the channel needs a pollable file, such as one from os.Pipe)", d.what, err)
 	}
-	d.armed = !t.IsZero()
+	d.armed = force || !t.IsZero()
 	return nil
 }
 
@@ -42,18 +48,14 @@ func (d *deadline) at(t time.Time) error {
 func (d *deadline) bind(ctx context.Context) (release func(), err error) {
 	t, _ := ctx.Deadline()
 	cancellable := ctx.Done() != nil
-	if cancellable {
-		// Always call set: a file that cannot take a deadline must fail
-		// here, not ignore a later cancellation and block for ever.
-		d.armed = true
-	}
-	if err := d.at(t); err != nil {
+	// A cancellable call always calls set: a file that cannot take a
+	// deadline must fail now, not ignore the cancellation and block for ever.
+	if err := d.apply(t, cancellable); err != nil {
 		return nil, err
 	}
 	if !cancellable {
 		return func() {}, nil
 	}
-	d.armed = true
 	fired := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		_ = d.set(longAgo) // the file was shown to take deadlines above

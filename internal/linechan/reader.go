@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -22,11 +21,12 @@ const firstBufSize = 4096
 // Reader reads newline-terminated lines from the child's stdout.
 //
 // Its memory is bounded by the maximum line length whatever the child
-// writes. Calls are serialised by a mutex, so concurrent ReadLine calls each
-// get whole, distinct lines, in an unspecified order. The zero value is not
-// usable; create one with [NewReader].
+// writes. Calls are serialised, so concurrent ReadLine calls each get whole,
+// distinct lines, in an unspecified order; a call waiting for its turn still
+// honours its deadline or context. The zero value is not usable; create
+// one with [NewReader].
 type Reader struct {
-	mu       sync.Mutex
+	turn     turn // serialises calls
 	f        *os.File
 	max      int
 	dl       deadline
@@ -53,10 +53,11 @@ func newReaderSize(f *os.File, maxLine, first int) *Reader {
 	}
 	first = max(1, min(first, maxLine+1))
 	return &Reader{
-		f:   f,
-		max: maxLine,
-		dl:  deadline{set: f.SetReadDeadline, what: "read"},
-		buf: make([]byte, first),
+		turn: newTurn(),
+		f:    f,
+		max:  maxLine,
+		dl:   deadline{set: f.SetReadDeadline, what: "read"},
+		buf:  make([]byte, first),
 	}
 }
 
@@ -76,11 +77,10 @@ func (r *Reader) MaxLine() int { return r.max }
 // ReadLine returns ctx.Err(). Nothing is lost: a partial line read so far is
 // kept for the next call.
 func (r *Reader) ReadLine(ctx context.Context) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if err := ctx.Err(); err != nil {
+	if err := r.turn.take(ctx); err != nil {
 		return "", err
 	}
+	defer r.turn.release()
 	release, err := r.dl.bind(ctx)
 	if err != nil {
 		return "", err
@@ -95,8 +95,10 @@ func (r *Reader) ReadLine(ctx context.Context) (string, error) {
 // wrapping [os.ErrDeadlineExceeded], and the Reader stays usable: a partial
 // line read so far is kept for the next call.
 func (r *Reader) ReadLineDeadline(t time.Time) (string, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	if err := r.turn.takeBy(t); err != nil {
+		return "", err
+	}
+	defer r.turn.release()
 	if err := r.dl.at(t); err != nil {
 		return "", err
 	}

@@ -126,8 +126,8 @@ func TestReadLineDeadlineKeepsPartialLine(t *testing.T) {
 }
 
 func (r *Reader) buffered() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	r.turn.takeBy(time.Time{})
+	defer r.turn.release()
 	return r.w - r.r
 }
 
@@ -275,5 +275,34 @@ func TestReaderNonPollableFile(t *testing.T) {
 	}
 	if _, err := r.ReadLine(guardCtx(t)); !errors.Is(err, os.ErrNoDeadline) {
 		t.Errorf("ReadLine with a deadline on a regular file: got %v, want os.ErrNoDeadline", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if _, err := r.ReadLine(ctx); !errors.Is(err, os.ErrNoDeadline) {
+		t.Errorf("ReadLine with a cancellable context on a regular file: got %v, want os.ErrNoDeadline", err)
+	}
+	if got := resultOf(r.ReadLine(context.Background())); got != (result{Line: "b"}) {
+		t.Errorf("ReadLine without a deadline after refused ones: got %+v, want the line \"b\"", got)
+	}
+}
+
+// A bounded call stays bounded while an unbounded one holds the reader.
+func TestReadLineWaitingForTurnIsBounded(t *testing.T) {
+	pr, pw := newPipe(t)
+	r := NewReader(pr, 64)
+	first := make(chan result, 1)
+	go func() { first <- resultOf(r.ReadLine(context.Background())) }()
+	time.Sleep(20 * time.Millisecond) // lets the first call take the reader; not needed for correctness
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := r.ReadLine(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("ReadLine behind a blocked one: got %v, want context.DeadlineExceeded", err)
+	}
+	if _, err := r.ReadLineDeadline(time.Now().Add(20 * time.Millisecond)); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("ReadLineDeadline behind a blocked one: got %v, want os.ErrDeadlineExceeded", err)
+	}
+	pw.WriteString("one\n")
+	if got := <-first; got != (result{Line: "one"}) {
+		t.Errorf("the blocked ReadLine got %+v, want the line \"one\"", got)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 )
@@ -14,10 +13,11 @@ import (
 // Writer writes newline-terminated lines to the child's stdin.
 //
 // Each line is written whole before any other WriteLine call writes, so
-// concurrent calls never interleave their bytes. The zero value is not
-// usable; create one with [NewWriter].
+// concurrent calls never interleave their bytes; a call waiting for its
+// turn still honours its context. The zero value is not usable; create one
+// with [NewWriter].
 type Writer struct {
-	mu     sync.Mutex
+	turn   turn // serialises calls
 	f      *os.File
 	dl     deadline
 	broken error // set once a line was cut short
@@ -28,7 +28,7 @@ type Writer struct {
 // For deadlines and contexts to work f must be pollable, as the files from
 // [os.Pipe] are.
 func NewWriter(f *os.File) *Writer {
-	return &Writer{f: f, dl: deadline{set: f.SetWriteDeadline, what: "write"}}
+	return &Writer{turn: newTurn(), f: f, dl: deadline{set: f.SetWriteDeadline, what: "write"}}
 }
 
 // WriteLine writes line followed by "\n". A line containing "\n" is
@@ -45,8 +45,10 @@ func (w *Writer) WriteLine(ctx context.Context, line string) error {
 	if i := strings.IndexByte(line, '\n'); i >= 0 {
 		return fmt.Errorf("%w (at byte %d): send one line per call, or encode the newline (JSON does)", ErrNewlineInLine, i)
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	if err := w.turn.take(ctx); err != nil {
+		return err
+	}
+	defer w.turn.release()
 	if err := w.usable(ctx); err != nil {
 		return err
 	}
@@ -54,7 +56,7 @@ func (w *Writer) WriteLine(ctx context.Context, line string) error {
 	if err != nil {
 		return err
 	}
-	n, err := w.f.Write(append([]byte(line), '\n'))
+	n, err := w.f.Write(withNewline(line))
 	release()
 	if err == nil {
 		return nil
@@ -102,4 +104,11 @@ func (w *Writer) Close() error {
 		return fmt.Errorf("procjail: close line writer: %w", err)
 	}
 	return nil
+}
+
+func withNewline(line string) []byte {
+	b := make([]byte, len(line)+1)
+	copy(b, line)
+	b[len(line)] = '\n'
+	return b
 }

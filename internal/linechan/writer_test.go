@@ -61,7 +61,7 @@ func TestWriteLineRoundTrip(t *testing.T) {
 }
 
 // A child that never reads its stdin cannot block a WriteLine that has a
-// deadline; the cut line makes the Writer refuse later lines.
+// deadline.
 func TestWriteLineChildNeverReads(t *testing.T) {
 	inR, inW := newPipe(t)
 	cmd := sh("exec sleep 1000")
@@ -71,8 +71,25 @@ func TestWriteLineChildNeverReads(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	err := w.WriteLine(ctx, strings.Repeat("x", 10<<20))
-	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, ErrPartialWrite) {
-		t.Fatalf("10 MB WriteLine to a child that never reads: got %v, want context.DeadlineExceeded and ErrPartialWrite", err)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("10 MB WriteLine to a child that never reads: got %v, want context.DeadlineExceeded", err)
+	}
+}
+
+// A line cut short makes the Writer refuse every later line: the child
+// would read them glued to the cut one.
+func TestWriteLinePartialBreaksWriter(t *testing.T) {
+	pr, pw := newPipe(t)
+	w := NewWriter(pw)
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- w.WriteLine(ctx, strings.Repeat("x", 1<<20)) }()
+	if _, err := pr.Read(make([]byte, 1)); err != nil { // the line has begun
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) || !errors.Is(err, ErrPartialWrite) {
+		t.Fatalf("WriteLine cancelled mid-line: got %v, want context.Canceled and ErrPartialWrite", err)
 	}
 	if err := w.WriteLine(context.Background(), "next"); !errors.Is(err, ErrPartialWrite) {
 		t.Errorf("WriteLine after a cut line: got %v, want ErrPartialWrite", err)
@@ -105,20 +122,29 @@ func TestWriteLineTimeoutBeforeWriting(t *testing.T) {
 }
 
 // fillPipe writes to w until the pipe is full and returns what it wrote.
+// A write that timed out after writing something met a full pipe; one that
+// wrote nothing may have timed out before trying, so it is retried.
 func fillPipe(t *testing.T, w *os.File) []byte {
 	t.Helper()
-	if err := w.SetWriteDeadline(time.Now().Add(20 * time.Millisecond)); err != nil {
-		t.Fatal(err)
-	}
+	var all []byte
 	big := bytes.Repeat([]byte("f"), 1<<20)
-	n, err := w.Write(big)
-	if !errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Fatalf("filling the pipe: wrote %d bytes, err %v; want a timeout", n, err)
+	for wait := 20 * time.Millisecond; ; wait *= 2 {
+		if err := w.SetWriteDeadline(time.Now().Add(wait)); err != nil {
+			t.Fatal(err)
+		}
+		n, err := w.Write(big)
+		all = append(all, big[:n]...)
+		if !errors.Is(err, os.ErrDeadlineExceeded) {
+			t.Fatalf("filling the pipe: wrote %d bytes, err %v; want a timeout", n, err)
+		}
+		if n > 0 {
+			break
+		}
 	}
 	if err := w.SetWriteDeadline(time.Time{}); err != nil {
 		t.Fatal(err)
 	}
-	return big[:n]
+	return all
 }
 
 func TestWriteLineCancelUnblocks(t *testing.T) {
@@ -211,5 +237,23 @@ func TestWriterCloseUnblocks(t *testing.T) {
 	}
 	if err := w.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// A bounded call stays bounded while an unbounded one holds the writer.
+func TestWriteLineWaitingForTurnIsBounded(t *testing.T) {
+	_, pw := newPipe(t)
+	w := NewWriter(pw)
+	first := make(chan error, 1)
+	go func() { first <- w.WriteLine(context.Background(), strings.Repeat("x", 1<<20)) }()
+	time.Sleep(20 * time.Millisecond) // lets the first call take the writer; not needed for correctness
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := w.WriteLine(ctx, "y"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("WriteLine behind a blocked one: got %v, want context.DeadlineExceeded", err)
+	}
+	w.Close()
+	if err := <-first; !errors.Is(err, ErrClosed) {
+		t.Errorf("the blocked WriteLine after Close: got %v, want ErrClosed", err)
 	}
 }

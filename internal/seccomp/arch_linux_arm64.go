@@ -11,7 +11,3 @@ const auditArch = unix.AUDIT_ARCH_AARCH64
 // hasX32 says whether native-arch system calls may carry the x32 bit; arm64
 // has no such ABI (AArch32 compat calls have their own auditArch).
 const hasX32 = false
-
-// archNrs holds system calls that exist on aarch64 but not on every
-// supported architecture.
-var archNrs = map[string]uint32{}

@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -45,11 +44,20 @@ func runChild(mode string) int {
 // confine does what procjail's init stage does before exec: lock the
 // goroutine to its thread, set no_new_privs and install prog there.
 func confine(prog []SockFilter) error {
+	if err := lockAndNoNewPrivs(); err != nil {
+		return err
+	}
+	return Install(prog)
+}
+
+// lockAndNoNewPrivs locks the goroutine to its thread for good and sets
+// no_new_privs.
+func lockAndNoNewPrivs() error {
 	runtime.LockOSThread() // never unlocked: the thread dies with the process
 	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
 		return fmt.Errorf("setting no_new_privs: %w", err)
 	}
-	return Install(prog)
+	return nil
 }
 
 // confineDefault confines the calling thread with the default policy.
@@ -61,19 +69,13 @@ func confineDefault() error {
 	return confine(prog)
 }
 
-// noCoreDump keeps a child that expects to be killed from writing a core
-// file, whatever core_pattern says.
-func noCoreDump() error {
-	return unix.Prctl(unix.PR_SET_DUMPABLE, 0, 0, 0, 0)
-}
-
 // child is a finished re-executed test binary.
 type child struct {
 	stdout, stderr string
 	state          *os.ProcessState
 }
 
-// runChild re-executes the test binary as child body mode, with the
+// startChild re-executes the test binary as child body mode, with the
 // current test selected by -test.run and the mode by childEnv.
 func startChild(t *testing.T, mode string, setup func(*exec.Cmd)) child {
 	t.Helper()
@@ -102,15 +104,6 @@ func (c child) mustSucceed(t *testing.T) {
 	if !c.state.Success() {
 		t.Fatalf("child failed: %v\nstdout:\n%s\nstderr:\n%s", c.state, c.stdout, c.stderr)
 	}
-}
-
-// killedBy returns the signal that killed the child, or 0.
-func (c child) killedBy() syscall.Signal {
-	ws := c.state.Sys().(syscall.WaitStatus)
-	if !ws.Signaled() {
-		return 0
-	}
-	return ws.Signal()
 }
 
 // errName names a system call's outcome: "ok" or the errno's name.

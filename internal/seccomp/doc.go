@@ -44,9 +44,17 @@
 // On other architectures [Compile] returns an error wrapping
 // [errors.ErrUnsupported].
 //
-// Only KILL_PROCESS is used for those architecture violations. Everything in
-// the rule table gets an errno: Go's os package, for one, probes pidfd_open,
+// Only KILL_PROCESS is used for those architecture violations. Every denial
+// in the rule table is an errno: Go's os package, for one, probes pidfd_open,
 // waitid and clone(CLONE_PIDFD) and must see an error, never a kill.
+//
+// # Cost
+//
+// The rule table is a linear sequence of comparisons on the syscall number.
+// Since Linux 5.11 the kernel caches, per syscall number, an ALLOW that
+// does not depend on the arguments, so ordinary calls do not run the
+// program at all; only the calls with argument rules (ioctl, clone,
+// personality) and the denied ones are evaluated.
 //
 // # Installing
 //

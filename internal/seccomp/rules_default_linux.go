@@ -67,7 +67,7 @@ func defaultTable() []entry {
 		{names: []string{"bpf", "perf_event_open", "userfaultfd"}, action: eperm,
 			reason: "eBPF, perf events and userfaultfd are favourite tools of kernel exploits (verifier bugs, side channels, race widening) and no sandboxed runtime needs them"},
 		{names: []string{"io_uring_setup", "io_uring_enter", "io_uring_register"}, action: eperm,
-			reason: "io_uring performs system calls without passing through seccomp and has had many kernel bugs; runtimes fall back to ordinary I/O"},
+			reason: "io_uring carries out file and network operations that seccomp never sees, and has been a rich source of kernel bugs; runtimes fall back to ordinary system calls"},
 		{names: []string{"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module"}, action: eperm,
 			reason: "loads kernel code or a new kernel"},
 		{names: []string{"acct", "swapon", "swapoff", "reboot", "syslog", "quotactl", "quotactl_fd", "nfsservctl", "lookup_dcookie", "vhangup", "sysfs", "_sysctl", "uselib"}, action: eperm,

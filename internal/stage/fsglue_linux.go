@@ -2,6 +2,7 @@ package stage
 
 import (
 	"encoding/json"
+	"fmt"
 
 	"github.com/procjail/procjail/internal/fsview"
 )
@@ -24,4 +25,26 @@ func fsError(err error) error {
 		return &StepError{Step: se.Step + " " + se.Path, Err: se.Err, Hint: se.Hint}
 	}
 	return &StepError{Step: "filesystem view", Err: err}
+}
+
+// applyLandlock enforces the ruleset the parent computed, on this thread.
+// The parent reported Landlock as enforced when it sent rules, so anything
+// short of that fails the spawn.
+func (s *stage) applyLandlock() error {
+	if len(s.spec.Landlock) == 0 {
+		return nil
+	}
+	var rules []fsview.Rule
+	if err := json.Unmarshal(s.spec.Landlock, &rules); err != nil {
+		return Errorf("landlock", "", "decode rules: %w", err)
+	}
+	rep, err := fsview.ApplyLandlock(rules, fsview.LandlockOptions{})
+	if err != nil {
+		return &StepError{Step: "landlock", Err: err, Hint: rep.Reason}
+	}
+	if !rep.Enforced {
+		return Errorf("landlock", "set strategy rlimits or drop the landlock requirement", "not enforced: %s", rep.Reason)
+	}
+	s.applied = append(s.applied, fmt.Sprintf("landlock-abi-%d", rep.ABI))
+	return nil
 }

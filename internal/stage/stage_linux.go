@@ -85,6 +85,12 @@ func ignoreSignals() {
 
 func setRlimits(rl []Rlimit) error {
 	for _, r := range rl {
+		if r.Resource == unix.RLIMIT_NPROC && os.Geteuid() != 0 {
+			// We count against the limit too: leave room for our own
+			// threads, or the Go runtime could not start one.
+			n := uint64(threads() + stageThreadHeadroom)
+			r.Cur, r.Max = r.Cur+n, r.Max+n
+		}
 		lim := syscall.Rlimit{Cur: r.Cur, Max: r.Max}
 		// syscall.Setrlimit (not x/sys) so the Go runtime forgets the
 		// NOFILE value it would otherwise restore in the child.
@@ -95,9 +101,22 @@ func setRlimits(rl []Rlimit) error {
 	return nil
 }
 
+// stageThreadHeadroom is how many more threads the stage may start after
+// setting RLIMIT_NPROC (its reaper and control reader block in syscalls).
+const stageThreadHeadroom = 8
+
+func threads() int {
+	ents, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return 16
+	}
+	return len(ents)
+}
+
 // forkPayload starts the payload from this (restricted) thread.
 func (s *stage) forkPayload() (int, error) {
-	sys := &syscall.SysProcAttr{}
+	// Its own process group: signals to our group never hit us.
+	sys := &syscall.SysProcAttr{Setpgid: true}
 	if s.spec.UID >= 0 {
 		sys.Credential = &syscall.Credential{Uid: uint32(s.spec.UID), Gid: uint32(s.spec.GID), Groups: []uint32{}}
 	}
