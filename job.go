@@ -8,18 +8,21 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"time"
 )
 
 // job is a validated request to run one sandbox: resolved paths, the
 // payload's argv and environment.
 type job struct {
-	cfg     Config
-	harness string // absolute, or "" for none
-	workDir string // absolute
-	runtime string // absolute path of the runtime
-	argv    []string
-	env     []string
-	opts    spawnOptions
+	cfg      Config
+	harness  string // absolute, or "" for none
+	workDir  string // absolute
+	runtime  string // absolute path of the runtime
+	argv     []string
+	env      []string
+	opts     spawnOptions
+	begun    time.Time     // when Spawn was called
+	prepared time.Duration // time spent preparing in the caller before the clone
 }
 
 // SpawnOption changes how Spawn wires the sandbox to the caller.
@@ -45,7 +48,7 @@ func newJob(harness, workDir string, cfg Config, opts []SpawnOption) (*job, erro
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	j := &job{cfg: cfg}
+	j := &job{cfg: cfg, begun: time.Now()}
 	for _, o := range opts {
 		o(&j.opts)
 	}

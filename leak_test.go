@@ -82,4 +82,3 @@ func childrenOf(pid int) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-

@@ -105,4 +105,3 @@ func readSysctl(name string) string {
 	}
 	return strings.TrimSpace(string(b))
 }
-

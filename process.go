@@ -41,7 +41,8 @@ type Process struct {
 	stderr *linechan.Drain
 	copied chan struct{} // closed when WithStdio's stdout copy ends (nil otherwise)
 
-	sup supervisor
+	sup   supervisor
+	steps []SetupStep
 
 	mu       sync.Mutex
 	reason   ExitReason // why we killed it (timeout, killed), "" if we did not
@@ -60,6 +61,17 @@ type supervisor interface {
 	// wait blocks until the sandbox is gone and returns its usage.
 	wait() (Usage, error)
 }
+
+// SetupStep is one step of building a sandbox and how long it took.
+type SetupStep struct {
+	Name     string        `json:"name"`
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// SetupSteps returns how long each step of building the sandbox took, from
+// preparing the request in the caller to the payload running: a breakdown
+// for diagnosing slow spawns.
+func (p *Process) SetupSteps() []SetupStep { return p.steps }
 
 // Strategy returns the strategy the sandbox runs under.
 func (p *Process) Strategy() Strategy { return p.strategy }

@@ -43,8 +43,8 @@ func rlimitsSweeper(stagePid int, ids sandboxIDs) func() {
 func (j *job) baseSpec(kind string, ids sandboxIDs) *stage.Spec {
 	s := &stage.Spec{
 		Kind: kind, Argv: j.argv, Env: j.env,
-		Rlimits:    j.rlimits(ids, kind == stage.KindUnshare),
-		UID:        -1, GID: -1,
+		Rlimits: j.rlimits(ids, kind == stage.KindUnshare),
+		UID:     -1, GID: -1,
 		NoNewPrivs: true,
 	}
 	if ids.dedicated && kind == stage.KindRlimits {

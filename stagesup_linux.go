@@ -72,6 +72,7 @@ func socketpair() (parent, child *os.File, err error) {
 // startStage starts a stage with attr, hands it spec and waits until the
 // payload runs or setup failed.
 func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysProcAttr, enf Enforcement, sweep func(*exec.Cmd) func()) (*Process, error) {
+	j.prepared = time.Since(j.begun)
 	io, err := newStdio()
 	if err != nil {
 		return nil, err
@@ -88,7 +89,9 @@ func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysP
 		ExtraFiles: []*os.File{ctlC}, SysProcAttr: attr,
 	}
 	start := time.Now()
+	t0 := stage.Monotonic()
 	err = onSpawnThread(cmd.Start)
+	t1 := stage.Monotonic()
 	io.closeChild()
 	ctlC.Close()
 	if err != nil {
@@ -100,11 +103,13 @@ func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysP
 	if sweep != nil {
 		sup.sweep = sweep(cmd)
 	}
-	if err := sup.handshake(spec); err != nil {
+	started, err := sup.handshake(spec)
+	if err != nil {
 		io.closeAll()
 		return nil, err
 	}
 	p := &Process{cfg: j.cfg, strategy: strategy, enforced: enf, start: start, pid: cmd.Process.Pid, sup: sup, done: make(chan struct{})}
+	p.steps = setupSteps(j.prepared, t0, t1, started.Steps, stage.Monotonic())
 	j.attach(p, io)
 	p.armTimeout()
 	go p.watch()
@@ -120,7 +125,7 @@ func startError(s Strategy, err error) error {
 }
 
 // handshake sends the spec and waits for Started or Failed.
-func (s *stageSup) handshake(spec *stage.Spec) error {
+func (s *stageSup) handshake(spec *stage.Spec) (*stage.Msg, error) {
 	s.ctl.SetDeadline(time.Now().Add(setupTimeout))
 	defer s.ctl.SetDeadline(time.Time{})
 	var m stage.Msg
@@ -129,13 +134,24 @@ func (s *stageSup) handshake(spec *stage.Spec) error {
 		err = s.dec.Decode(&m)
 	}
 	if err == nil && m.Type == stage.MsgStarted {
-		return nil
+		return &m, nil
 	}
 	s.abort()
 	if err != nil {
-		return &Error{Op: "spawn", Step: "stage handshake", Err: errors.Join(ErrSetup, err), Detail: s.exitDetail()}
+		return nil, &Error{Op: "spawn", Step: "stage handshake", Err: errors.Join(ErrSetup, err), Detail: s.exitDetail()}
 	}
-	return setupError(&m)
+	return nil, setupError(&m)
+}
+
+// setupSteps turns the parent's and the stage's timestamps into durations.
+func setupSteps(prepared time.Duration, t0, t1 int64, st []stage.Step, end int64) []SetupStep {
+	out := []SetupStep{{Name: "prepare (parent)", Duration: prepared}, {Name: "clone and exec the stage", Duration: time.Duration(t1 - t0)}}
+	prev := t1
+	for _, s := range st {
+		out = append(out, SetupStep{Name: s.Name, Duration: time.Duration(s.At - prev)})
+		prev = s.At
+	}
+	return append(out, SetupStep{Name: "report to the parent", Duration: time.Duration(end - prev)})
 }
 
 func setupError(m *stage.Msg) error {

@@ -16,7 +16,7 @@ type harnessCase struct {
 	setup func(t *testing.T, dir string)
 	// exchanges are the harness-specific requests and replies.
 	exchanges []exchangeCase
-	exitCode int // the code "exit" is asked for, or -1: sh has no exit
+	exitCode  int // the code "exit" is asked for, or -1: sh has no exit
 }
 
 // exchangeCase is one request and the decoded reply it must get.

@@ -87,9 +87,9 @@ type result struct {
 	code           int
 }
 
-// procjail runs the binary with args in a fresh work dir; stdin is fed
+// runCLI runs the binary with args in a fresh work dir; stdin is fed
 // from the given string and env is added to procjail's environment.
-func procjail(t *testing.T, stdin string, env []string, args ...string) result {
+func runCLI(t *testing.T, stdin string, env []string, args ...string) result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute) // a hang guard only
 	defer cancel()

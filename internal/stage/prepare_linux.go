@@ -28,6 +28,7 @@ func (s *stage) restrictThread() error {
 			return err
 		}
 		s.applied = append(s.applied, "caps-dropped")
+		s.step("capabilities dropped")
 	}
 	if s.spec.NoNewPrivs || len(s.spec.Seccomp) > 0 || len(s.spec.Landlock) > 0 {
 		if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
@@ -38,5 +39,10 @@ func (s *stage) restrictThread() error {
 	if err := s.applyLandlock(); err != nil {
 		return err
 	}
-	return s.applySeccomp()
+	s.step("landlock")
+	if err := s.applySeccomp(); err != nil {
+		return err
+	}
+	s.step("seccomp")
+	return nil
 }

@@ -54,6 +54,13 @@ type Spec struct {
 	Landlock json.RawMessage `json:"landlock,omitempty"`
 }
 
+// Step is one setup step and the CLOCK_MONOTONIC time (ns) it ended at,
+// comparable across the parent and the stage.
+type Step struct {
+	Name string `json:"name"`
+	At   int64  `json:"at"`
+}
+
 // Rlimit is one resource limit, applied with soft = Cur and hard = Max.
 type Rlimit struct {
 	Resource int    `json:"resource"`
@@ -80,8 +87,9 @@ type Msg struct {
 	Detail string `json:"detail,omitempty"`
 	Hint   string `json:"hint,omitempty"`
 
-	// Started: what was applied.
+	// Started: what was applied, and when each setup step ended.
 	Applied []string `json:"applied,omitempty"`
+	Steps   []Step   `json:"steps,omitempty"`
 
 	// Exit: the payload's wait status and the whole tree's usage.
 	Status   int   `json:"status,omitempty"`

@@ -26,6 +26,7 @@ func Main() {
 	_ = unix.CloseRange(ControlFD, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	ctl := os.NewFile(ControlFD, "procjail-control")
 	s := &stage{ctl: ctl, enc: json.NewEncoder(ctl)}
+	s.step("stage runtime started")
 	os.Exit(s.run())
 }
 
@@ -34,6 +35,17 @@ type stage struct {
 	ctl     *os.File
 	enc     *json.Encoder
 	applied []string
+	steps   []Step
+}
+
+// step records the end of a setup step.
+func (s *stage) step(name string) { s.steps = append(s.steps, Step{Name: name, At: Monotonic()}) }
+
+// Monotonic returns CLOCK_MONOTONIC in nanoseconds.
+func Monotonic() int64 {
+	var ts unix.Timespec
+	_ = unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts)
+	return ts.Nano()
 }
 
 func (s *stage) send(m Msg) { _ = s.enc.Encode(m) }
@@ -44,12 +56,14 @@ func (s *stage) run() int {
 		s.send(Fail(Errorf("read spec", "", "%v", err)))
 		return 125
 	}
+	s.step("spec read")
 	pid, err := s.start()
 	if err != nil {
 		s.send(Fail(err))
 		return 125
 	}
-	s.send(Msg{Type: MsgStarted, Pid: pid, Applied: s.applied})
+	s.step("payload forked")
+	s.send(Msg{Type: MsgStarted, Pid: pid, Applied: s.applied, Steps: s.steps})
 	return s.supervise(pid, dec)
 }
 
@@ -70,6 +84,7 @@ func (s *stage) start() (int, error) {
 	if err := setRlimits(s.spec.Rlimits); err != nil {
 		return 0, err
 	}
+	s.step("rlimits")
 	if err := s.restrictThread(); err != nil {
 		return 0, err
 	}

@@ -11,6 +11,7 @@ func (s *stage) prepareUnshare() error {
 		return err
 	}
 	s.applied = append(s.applied, "fs")
+	s.step("filesystem view")
 	if s.spec.Hostname != "" {
 		if err := unix.Sethostname([]byte(s.spec.Hostname)); err != nil {
 			return Errorf("sethostname", "", "%w", err)
@@ -19,5 +20,6 @@ func (s *stage) prepareUnshare() error {
 	if err := loopbackUp(); err != nil {
 		return err
 	}
+	s.step("hostname, loopback")
 	return nil
 }
