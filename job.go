@@ -123,7 +123,7 @@ func lookRuntime(name string) (string, error) {
 	}
 	if err != nil {
 		hint := "install it or set runtime_path to an absolute path of an executable"
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, exec.ErrNotFound) {
+		if !filepath.IsAbs(name) && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, exec.ErrNotFound)) {
 			hint = fmt.Sprintf("%q is not in PATH: %s", name, hint)
 		}
 		return "", &Error{Op: "spawn", Field: "runtime_path", Detail: fmt.Sprintf("%q", name), Err: err, Hint: hint}

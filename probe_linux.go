@@ -26,6 +26,8 @@ func probe() Capabilities {
 		Pidfd:      probePidfd(),
 		Bubblewrap: Feature{Reason: "the bubblewrap strategy is not implemented in this version"},
 		Firejail:   Feature{Reason: "the firejail strategy is not implemented in this version"},
+		CgroupV2:   Feature{Reason: "cgroup limits and accounting are not implemented in this version", Hint: "limits are rlimits; see Enforced() for what is per process"},
+		CgroupV1:   Feature{Reason: "cgroup limits and accounting are not implemented in this version", Hint: "limits are rlimits; see Enforced() for what is per process"},
 	}
 	c.UserNamespaces = probeUserNS()
 	c.Strategies = map[string]Feature{

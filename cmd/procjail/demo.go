@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	_ "embed"
 	"errors"
 	"fmt"
@@ -85,7 +84,7 @@ func (d *demoEnv) talk(p *procjail.Process) ([]string, error) {
 	p.CloseStdin()
 	var lines []string
 	for {
-		line, err := p.RecvContext(context.Background())
+		line, err := p.Recv()
 		if errors.Is(err, io.EOF) {
 			return lines, nil
 		}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -48,12 +49,23 @@ func buildCLI() (string, error) {
 	}
 	os.Chmod(dir, 0o755)
 	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "procjail"), ".")
+	cmd.Dir = sourceDir()
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
 		return "", fmt.Errorf("%w\n%s", err, out)
 	}
 	return dir, nil
+}
+
+// sourceDir is this package's directory, so that a test binary run from
+// elsewhere (go test -c) still builds the command.
+func sourceDir() string {
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		return "."
+	}
+	return filepath.Dir(file)
 }
 
 // removeAfterExit removes dir once this process (and so the unprivileged

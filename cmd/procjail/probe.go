@@ -75,7 +75,7 @@ func printCapabilities(w io.Writer, c procjail.Capabilities) error {
 // featureRows writes a feature's row and, for a "no", its reason and hint.
 func featureRows(w io.Writer, name string, f procjail.Feature) {
 	if f.Available {
-		fmt.Fprintf(w, "%s\tyes\t%s\n", name, f.Detail)
+		fmt.Fprintf(w, "%s\tyes\t%s\n", name, orDash(f.Detail))
 		return
 	}
 	fmt.Fprintf(w, "%s\tno\t%s\n", name, orDash(f.Reason))

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -116,13 +117,34 @@ func readMountinfo(t *testing.T) string {
 // directories, writes to read-only places, a disk fill, a planted symlink,
 // other processes. Real toolchains must still work.
 func TestApplyView(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		attr func() *syscall.SysProcAttr
+	}{{"ns root", nsAttr}, {"stage user", stageAttr}} {
+		t.Run(tc.name, func(t *testing.T) { testApplyView(t, tc.attr()) })
+	}
+}
+
+// stageAttr clones a child the way procjail's stage runs: uid/gid 1000
+// inside (mapped to ours), holding CAP_SYS_ADMIN only as an ambient
+// capability of its user namespace.
+func stageAttr() *syscall.SysProcAttr {
+	a := nsAttr()
+	a.UidMappings = []syscall.SysProcIDMap{{ContainerID: 1000, HostID: os.Getuid(), Size: 1}}
+	a.GidMappings = []syscall.SysProcIDMap{{ContainerID: 1000, HostID: os.Getgid(), Size: 1}}
+	a.Credential = &syscall.Credential{Uid: 1000, Gid: 1000, NoSetGroups: true}
+	a.AmbientCaps = []uintptr{unix.CAP_SYS_ADMIN}
+	return a
+}
+
+func testApplyView(t *testing.T, attr *syscall.SysProcAttr) {
 	f := newViewFixture(t)
 	plan, err := Build(f.req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := readMountinfo(t)
-	lines := runChild(t, "view", childArgs{Plan: &plan, Req: f.req, Programs: hostPrograms(), Paths: f.paths}, nsAttr())
+	lines := runChild(t, "view", childArgs{Plan: &plan, Req: f.req, Programs: hostPrograms(), Paths: f.paths}, attr)
 	t.Logf("child checks: %v", lines)
 	if diff := cmp.Diff(before, readMountinfo(t)); diff != "" {
 		t.Errorf("host mount table changed (-before +after):\n%s", diff)

@@ -189,15 +189,22 @@ func readELF(path string) (*elfInfo, error) {
 		return nil, err
 	}
 	defer f.Close()
-	ef, err := elf.NewFile(f)
+	info, err := parseELF(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not an ELF object: %w", path, err)
-	}
-	info := &elfInfo{class: ef.Class, machine: ef.Machine}
-	if err := info.readProgs(ef); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return info, nil
+}
+
+// parseELF decodes an ELF object; sizes read from it are bounded, as the
+// file may be hostile.
+func parseELF(r io.ReaderAt) (*elfInfo, error) {
+	ef, err := elf.NewFile(r)
+	if err != nil {
+		return nil, fmt.Errorf("not an ELF object: %w", err)
+	}
+	info := &elfInfo{class: ef.Class, machine: ef.Machine}
+	return info, info.readProgs(ef)
 }
 
 func (info *elfInfo) readProgs(ef *elf.File) error {

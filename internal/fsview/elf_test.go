@@ -1,6 +1,7 @@
 package fsview
 
 import (
+	"bytes"
 	"debug/elf"
 	"errors"
 	"os"
@@ -197,4 +198,12 @@ func TestReadELFRejectsGarbage(t *testing.T) {
 	if _, err := readELF(filepath.Join(t.TempDir(), "missing")); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("missing file: %v", err)
 	}
+}
+
+func FuzzParseELF(f *testing.F) {
+	f.Add(elfSpec{interp: "/lib/ld.so", needed: []string{"liba.so"}, runpath: "$ORIGIN"}.bytes())
+	f.Add(elfSpec{}.bytes())
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _ = parseELF(bytes.NewReader(data)) // must not panic, hang or allocate without bound
+	})
 }
