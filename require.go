@@ -1,6 +1,9 @@
 package procjail
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // Requirement names one kind of containment. Config.Require lists those the
 // caller demands; Enforcement reports each one as enforced or not, and why.
@@ -116,4 +119,17 @@ func (e Enforcement) Missing(required []Requirement) []Layer {
 		}
 	}
 	return out
+}
+
+// noteApplied amends the report with what the stage had to change.
+func (e *Enforcement) noteApplied(applied []string) {
+	for _, a := range applied {
+		if v, ok := strings.CutPrefix(a, "rlimit-data-raised:"); ok {
+			for i := range e.Layers {
+				if e.Layers[i].Name == RequireMemoryLimit {
+					e.Layers[i].How += "; RLIMIT_DATA raised to " + v + " bytes to fit the supervisor's runtime"
+				}
+			}
+		}
+	}
 }

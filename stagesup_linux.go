@@ -110,6 +110,7 @@ func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysP
 	}
 	p := &Process{cfg: j.cfg, strategy: strategy, enforced: enf, start: start, pid: cmd.Process.Pid, sup: sup, done: make(chan struct{})}
 	p.steps = setupSteps(j.prepared, t0, t1, started.Steps, stage.Monotonic())
+	p.enforced.noteApplied(started.Applied)
 	j.attach(p, io)
 	p.armTimeout()
 	go p.watch()

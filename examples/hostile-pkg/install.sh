@@ -100,10 +100,12 @@ attempt_init_environ() {
 	fi
 }
 
-# attempt_write NAME FILE
+# attempt_write NAME FILE. Success means the file exists in the view the
+# script has: a sandbox with a private /tmp or home keeps it off the host,
+# which only the host can check.
 attempt_write() {
 	if (printf 'procjail escape\n' >"$2") 2>/dev/null; then
-		report "$1" SUCCEEDED "wrote $2"
+		report "$1" SUCCEEDED "wrote $2 (if this directory is private to the sandbox, the host never sees it)"
 	else
 		report "$1" BLOCKED "could not create $2"
 	fi

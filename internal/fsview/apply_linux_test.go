@@ -23,6 +23,7 @@ func init() {
 	children["view"] = childView
 	children["apply-fails"] = childApplyFails
 	children["run"] = childRun
+	children["apply-proc-fails"] = childApplyProcFails
 }
 
 // viewFixture is a work dir, mounts and a harness laid out on the host.
@@ -54,25 +55,6 @@ func newViewFixture(t *testing.T) viewFixture {
 		TmpBytes: 1 << 20, UID: 1000, GID: 1000, Hostname: "jail",
 	}
 	return viewFixture{req: req, paths: p}
-}
-
-func mustWrite(t *testing.T, p, content string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func firstExisting(paths ...string) string {
-	for _, p := range paths {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return paths[len(paths)-1]
 }
 
 // hostPrograms are real toolchain commands that must work inside the view,
@@ -585,4 +567,25 @@ func TestCheckMountNSRefusesHostNamespace(t *testing.T) {
 	if err := checkMountNS(); !errors.Is(err, unix.EPERM) {
 		t.Fatalf("checkMountNS() = %v, want EPERM", err)
 	}
+}
+
+// TestApplyProcNeedsPidNamespace: without a pid namespace of its own the
+// kernel refuses a fresh /proc, and Apply says so with a hint.
+func TestApplyProcNeedsPidNamespace(t *testing.T) {
+	plan := mustBuild(t, Request{Runtime: "/bin/sh"})
+	attr := nsAttr()
+	attr.Cloneflags &^= syscall.CLONE_NEWPID
+	lines := runChild(t, "apply-proc-fails", childArgs{Plan: &plan}, attr)
+	requireChecks(t, lines, "proc refused")
+}
+
+func childApplyProcFails(a childArgs, c *checker) {
+	err := a.Plan.Apply()
+	var se *StepError
+	if !errors.As(err, &se) || se.Step != string(OpProc) || se.Hint != procHint || !errors.Is(err, unix.EPERM) {
+		err = fmt.Errorf("got %v, want the proc step's EPERM with its hint", err)
+	} else {
+		err = nil
+	}
+	c.check("proc refused", err)
 }

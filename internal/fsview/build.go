@@ -9,9 +9,10 @@ import (
 
 // builder accumulates the ops of a plan.
 type builder struct {
-	req  Request
-	ops  []Op // view skeleton, system and runtime steps, in order
-	user []Op // caller-configured binds, appended last
+	req         Request
+	ops         []Op // view skeleton, system and runtime steps, in order
+	user        []Op // caller-configured binds, appended last
+	runtimeFrom int  // index in ops of the first runtime step
 }
 
 // Build computes the plan for req. It needs no privileges and changes

@@ -398,3 +398,22 @@ func FuzzParseShebang(f *testing.F) {
 		}
 	})
 }
+
+// TestBuildPrefixAfterFiles: a script's interpreter whose prefix contains
+// a file the script already needed gets the prefix alone.
+func TestBuildPrefixAfterFiles(t *testing.T) {
+	dir := t.TempDir()
+	prefix := filepath.Join(dir, "node")
+	node := filepath.Join(prefix, "bin", "node")
+	writeELF(t, node, elfSpec{})
+	if err := os.MkdirAll(filepath.Join(prefix, "lib", "node_modules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The runtime is a script inside the prefix (like npm's CLI), whose
+	// interpreter is the prefix's node.
+	script := filepath.Join(prefix, "tools", "cli.js")
+	mustWrite(t, script, "#!"+node+"\n")
+	if diff := cmp.Diff([]string{"bind-ro " + prefix}, opsOutside(mustBuild(t, Request{Runtime: script}))); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}

@@ -119,7 +119,20 @@ func readLink(p string) (string, bool, error) {
 // derived from its content, since a planted "#!/etc/shadow" or DT_RUNPATH
 // would otherwise bind host files in.
 func (b *builder) addRuntime() error {
+	b.runtimeFrom = len(b.ops)
 	return b.addProgram(b.req.Runtime, 0)
+}
+
+// addTree binds host directory dir at the same path, read-only, replacing
+// the runtime steps already made below it (it shows them all).
+func (b *builder) addTree(dir string) {
+	kept := b.ops[:b.runtimeFrom]
+	for _, op := range b.ops[b.runtimeFrom:] {
+		if !strictlyUnder(op.Target, dir) {
+			kept = append(kept, op)
+		}
+	}
+	b.ops = append(kept, Op{Kind: OpBindRO, Source: dir, Target: dir, Access: AccessReadExec})
 }
 
 func (b *builder) addProgram(p string, depth int) error {
@@ -218,7 +231,7 @@ func (b *builder) addPrefixes(p string) error {
 			return err
 		}
 		if prefix != "" && !b.covered(prefix) {
-			b.add(Op{Kind: OpBindRO, Source: prefix, Target: prefix, Access: AccessReadExec})
+			b.addTree(prefix)
 		}
 	}
 	return nil

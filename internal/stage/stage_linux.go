@@ -1,11 +1,14 @@
 package stage
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -81,7 +84,7 @@ func (s *stage) start() (int, error) {
 	if err := s.prepare(); err != nil {
 		return 0, err
 	}
-	if err := setRlimits(s.spec.Rlimits); err != nil {
+	if err := s.setRlimits(s.spec.Rlimits); err != nil {
 		return 0, err
 	}
 	s.step("rlimits")
@@ -98,8 +101,17 @@ func ignoreSignals() {
 		syscall.SIGXFSZ, syscall.SIGVTALRM, syscall.SIGPROF, syscall.SIGWINCH)
 }
 
-func setRlimits(rl []Rlimit) error {
+func (s *stage) setRlimits(rl []Rlimit) error {
 	for _, r := range rl {
+		if r.Resource == unix.RLIMIT_DATA {
+			// RLIMIT_DATA is per process but we set it on ourselves
+			// before forking: keep room for our own runtime (a race-
+			// instrumented build maps far more), and say so.
+			if need := uint64(vmData()) + 32<<20; need > r.Cur {
+				r.Cur, r.Max = need, need
+				s.applied = append(s.applied, fmt.Sprintf("rlimit-data-raised:%d", need))
+			}
+		}
 		if r.Resource == unix.RLIMIT_NPROC && os.Geteuid() != 0 {
 			// We count against the limit too: leave room for our own
 			// threads, or the Go runtime could not start one.
@@ -119,6 +131,24 @@ func setRlimits(rl []Rlimit) error {
 // stageThreadHeadroom is how many more threads the stage may start after
 // setting RLIMIT_NPROC (its reaper and control reader block in syscalls).
 const stageThreadHeadroom = 8
+
+// vmData returns our data segment size (VmData) in bytes.
+func vmData() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	i := bytes.Index(b, []byte("\nVmData:"))
+	if i < 0 {
+		return 0
+	}
+	f := bytes.Fields(b[i+8:])
+	if len(f) == 0 {
+		return 0
+	}
+	kb, _ := strconv.ParseInt(string(f[0]), 10, 64)
+	return kb << 10
+}
 
 func threads() int {
 	ents, err := os.ReadDir("/proc/self/task")
