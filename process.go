@@ -2,7 +2,6 @@ package procjail
 
 import (
 	"context"
-	"os"
 	"sync"
 	"time"
 
@@ -246,6 +245,3 @@ func (p *Process) armTimeout() {
 }
 
 var _ IO = (*Process)(nil)
-
-// devNull is opened once for stdio a sandbox does not use.
-var devNull = sync.OnceValues(func() (*os.File, error) { return os.Open(os.DevNull) })

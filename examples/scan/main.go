@@ -4,7 +4,7 @@
 // sandbox enforced, and how it ended.
 //
 //	go run ./examples/scan -runtime node -harness examples/harness/harness.js -pkg ./some-package
-//	go run ./examples/scan -runtime python3 -harness examples/harness/harness.py -pkg . -send '{"id":1,"method":"eval","args":["2**10"]}'
+//	go run ./examples/scan -runtime /usr/bin/python3 -harness examples/harness/harness.py -pkg . -send '{"id":1,"method":"eval","args":["2**10"]}'
 //
 // Without -send it sends a ping, a require of the package itself ("."),
 // and an exit. As root, the package directory, the harness and every parent
