@@ -98,7 +98,14 @@ func runHostile(t *testing.T, s procjail.Strategy) *hostileRun {
 	r.homeFiles = escapeFiles(t, r.home)
 	removeAll(t, r.tmpFiles)
 	removeAll(t, r.homeFiles)
-	if u.Reason != procjail.ExitNormal || u.ExitCode != 0 {
+	// Without a per-sandbox process limit (rlimits as a non-root caller:
+	// RLIMIT_NPROC is shared with the caller's uid) the fork bomb can use
+	// up the supervisor's own thread budget; the supervisor then dies, the
+	// parent sweeps the session and reports the run as lost.
+	pids, _ := p.Enforced().Layer(procjail.RequireProcessLimit)
+	if !pids.Enforced && u.Reason == procjail.ExitLost {
+		t.Logf("supervisor lost under a shared process limit: %v", u)
+	} else if u.Reason != procjail.ExitNormal || u.ExitCode != 0 {
 		t.Errorf("install.sh ended with %v, want exit 0 (stderr: %q)", u, p.Stderr())
 	}
 	r.enforced, r.attempts = p.Enforced(), parseAttempts(t, lines)
