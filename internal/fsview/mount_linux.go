@@ -72,6 +72,10 @@ func (s *stage) procReadOnly(op Op) error {
 		return err
 	}
 	defer unix.Close(fd)
+	attr := uint64(unix.MOUNT_ATTR_RDONLY | unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NODEV | unix.MOUNT_ATTR_NOEXEC)
+	if err := attachTree(fd, fd, attr, true); err != errNoMountAPI {
+		return err
+	}
 	if err := unix.Mount(fdPath(fd), fdPath(fd), "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return mountHint(err)
 	}
@@ -95,16 +99,53 @@ func (s *stage) bind(op Op) error {
 	}
 	defer unix.Close(mp)
 	flags, extra := uintptr(unix.MS_BIND|unix.MS_REC), uintptr(unix.MS_NOSUID|unix.MS_NODEV)
+	attr := uint64(unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NODEV)
 	switch op.Kind {
 	case OpBindRO:
 		extra |= unix.MS_RDONLY
+		attr |= unix.MOUNT_ATTR_RDONLY
 	case OpDevice:
 		flags, extra = unix.MS_BIND, unix.MS_NOSUID|unix.MS_NOEXEC
+		attr = unix.MOUNT_ATTR_NOSUID | unix.MOUNT_ATTR_NOEXEC
+	}
+	if err := attachTree(src, mp, attr, op.Kind != OpDevice); err != errNoMountAPI {
+		return err
 	}
 	if err := unix.Mount(fdPath(src), fdPath(mp), "", flags, ""); err != nil {
 		return mountHint(err)
 	}
 	return remountTree(viewPath(op.Target), extra, op.Kind != OpDevice)
+}
+
+// errNoMountAPI: the kernel predates open_tree/mount_setattr (Linux 5.12);
+// bind falls back to mount(2) and a remount of every submount.
+var errNoMountAPI = errors.New("new mount API unavailable")
+
+// attachTree clones the tree at src (recursively when rec), sets attr on
+// every mount of the clone while it is still detached — so no window
+// exists in which it is writable or setuid — and attaches it at mp.
+func attachTree(src, mp int, attr uint64, rec bool) error {
+	fl := uint(unix.OPEN_TREE_CLONE | unix.OPEN_TREE_CLOEXEC | unix.AT_EMPTY_PATH)
+	if rec {
+		fl |= unix.AT_RECURSIVE
+	}
+	tree, err := unix.OpenTree(src, "", fl)
+	if errors.Is(err, unix.ENOSYS) {
+		return errNoMountAPI
+	}
+	if err != nil {
+		return mountHint(err)
+	}
+	defer unix.Close(tree)
+	set := &unix.MountAttr{Attr_set: attr}
+	if err := unix.MountSetattr(tree, "", unix.AT_EMPTY_PATH|unix.AT_RECURSIVE, set); err != nil {
+		if errors.Is(err, unix.ENOSYS) {
+			return errNoMountAPI
+		}
+		return mountHint(err)
+	}
+	err = unix.MoveMount(tree, "", mp, "", unix.MOVE_MOUNT_F_EMPTY_PATH|unix.MOVE_MOUNT_T_EMPTY_PATH)
+	return mountHint(err)
 }
 
 // openSource opens a bind source below the host's root without following
