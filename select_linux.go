@@ -12,23 +12,37 @@ func (j *job) spawn() (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
+	var warm *launched
 	ids := allocIDs()
+	if strategy == Unshare {
+		if warm = pool.take(); warm != nil {
+			ids = warm.ids
+		}
+	}
 	enf := j.enforcement(strategy, ids)
 	enf.Skipped = skipped
 	if missing := enf.Missing(j.cfg.Require); len(missing) > 0 {
-		return nil, requirementError(strategy, missing)
+		return nil, j.giveBack(warm, requirementError(strategy, missing))
 	}
 	if err := j.checkReachable(ids); err != nil {
-		return nil, err
+		return nil, j.giveBack(warm, err)
 	}
 	switch strategy {
 	case Rlimits:
 		return j.startRlimits(enf, ids)
 	case Unshare:
-		return j.startUnshare(enf, ids)
+		return j.startUnshare(enf, ids, warm)
 	}
 	return nil, &Error{Op: "spawn", Detail: strategy.String(), Err: ErrStrategyUnavailable,
 		Hint: "this strategy is not available in this build; use unshare or rlimits"}
+}
+
+// giveBack discards a warm stage a failed spawn did not use.
+func (j *job) giveBack(l *launched, err error) error {
+	if l != nil {
+		go l.discard()
+	}
+	return err
 }
 
 func requirementError(s Strategy, missing []Layer) error {

@@ -69,10 +69,19 @@ func socketpair() (parent, child *os.File, err error) {
 	return os.NewFile(uintptr(fds[0]), "procjail-control"), os.NewFile(uintptr(fds[1]), "procjail-control"), nil
 }
 
-// startStage starts a stage with attr, hands it spec and waits until the
-// payload runs or setup failed.
-func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysProcAttr, enf Enforcement, sweep func(*exec.Cmd) func()) (*Process, error) {
-	j.prepared = time.Since(j.begun)
+// launched is a stage process started and waiting for its spec.
+type launched struct {
+	cmd    *exec.Cmd
+	ctl    *os.File
+	io     *stdio
+	ids    sandboxIDs
+	t0, t1 int64 // CLOCK_MONOTONIC around the clone
+	warm   bool  // taken from the pool: cloned before Spawn was called
+}
+
+// launchStage clones and executes a stage with attr; it then waits for its
+// spec on the control socket.
+func launchStage(strategy Strategy, attr *syscall.SysProcAttr) (*launched, error) {
 	io, err := newStdio()
 	if err != nil {
 		return nil, err
@@ -88,10 +97,9 @@ func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysP
 		Stdin: io.child[0], Stdout: io.child[1], Stderr: io.child[2],
 		ExtraFiles: []*os.File{ctlC}, SysProcAttr: attr,
 	}
-	start := time.Now()
-	t0 := stage.Monotonic()
+	l := &launched{cmd: cmd, ctl: ctlP, io: io, t0: stage.Monotonic()}
 	err = onSpawnThread(cmd.Start)
-	t1 := stage.Monotonic()
+	l.t1 = stage.Monotonic()
 	io.closeChild()
 	ctlC.Close()
 	if err != nil {
@@ -99,19 +107,45 @@ func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysP
 		ctlP.Close()
 		return nil, startError(strategy, err)
 	}
-	sup := &stageSup{cmd: cmd, ctl: ctlP, dec: json.NewDecoder(ctlP), enc: json.NewEncoder(ctlP), cfg: &j.cfg, exited: make(chan struct{})}
+	return l, nil
+}
+
+// discard kills and reaps a launched stage that will not be used.
+func (l *launched) discard() {
+	l.cmd.Process.Kill()
+	l.cmd.Wait()
+	l.ctl.Close()
+	l.io.closeAll()
+}
+
+// startStage starts a stage with attr, hands it spec and waits until the
+// payload runs or setup failed.
+func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysProcAttr, enf Enforcement, sweep func(*exec.Cmd) func()) (*Process, error) {
+	j.prepared = time.Since(j.begun)
+	l, err := launchStage(strategy, attr)
+	if err != nil {
+		return nil, err
+	}
+	return j.runStage(l, strategy, spec, enf, sweep)
+}
+
+// runStage hands spec to a launched stage and waits until the payload runs
+// or setup failed.
+func (j *job) runStage(l *launched, strategy Strategy, spec *stage.Spec, enf Enforcement, sweep func(*exec.Cmd) func()) (*Process, error) {
+	sent := stage.Monotonic()
+	sup := &stageSup{cmd: l.cmd, ctl: l.ctl, dec: json.NewDecoder(l.ctl), enc: json.NewEncoder(l.ctl), cfg: &j.cfg, exited: make(chan struct{})}
 	if sweep != nil {
-		sup.sweep = sweep(cmd)
+		sup.sweep = sweep(l.cmd)
 	}
 	started, err := sup.handshake(spec)
 	if err != nil {
-		io.closeAll()
+		l.io.closeAll()
 		return nil, err
 	}
-	p := &Process{cfg: j.cfg, strategy: strategy, enforced: enf, start: start, pid: cmd.Process.Pid, sup: sup, done: make(chan struct{})}
-	p.steps = setupSteps(j.prepared, t0, t1, started.Steps, stage.Monotonic())
+	p := &Process{cfg: j.cfg, strategy: strategy, enforced: enf, start: j.begun, pid: l.cmd.Process.Pid, sup: sup, done: make(chan struct{})}
+	p.steps = setupSteps(j.prepared, l, sent, started.Steps, stage.Monotonic())
 	p.enforced.noteApplied(started.Applied)
-	j.attach(p, io)
+	j.attach(p, l.io)
 	p.armTimeout()
 	go p.watch()
 	return p, nil
@@ -145,12 +179,26 @@ func (s *stageSup) handshake(spec *stage.Spec) (*stage.Msg, error) {
 }
 
 // setupSteps turns the parent's and the stage's timestamps into durations.
-func setupSteps(prepared time.Duration, t0, t1 int64, st []stage.Step, end int64) []SetupStep {
-	out := []SetupStep{{Name: "prepare (parent)", Duration: prepared}, {Name: "clone and exec the stage", Duration: time.Duration(t1 - t0)}}
-	prev := t1
+// A stage taken warm from the pool was cloned before Spawn: its clone and
+// runtime start are reported as zero, the rest from the moment its spec
+// was sent.
+func setupSteps(prepared time.Duration, l *launched, sent int64, st []stage.Step, end int64) []SetupStep {
+	out := []SetupStep{{Name: "prepare (parent)", Duration: prepared}}
+	prev := l.t1
+	if l.warm {
+		out = append(out, SetupStep{Name: "warm stage taken from the pool"})
+		prev = sent
+	} else {
+		out = append(out, SetupStep{Name: "clone and exec the stage", Duration: time.Duration(l.t1 - l.t0)})
+	}
 	for _, s := range st {
-		out = append(out, SetupStep{Name: s.Name, Duration: time.Duration(s.At - prev)})
-		prev = s.At
+		d := time.Duration(s.At - prev)
+		if s.At < prev {
+			d = 0
+		} else {
+			prev = s.At
+		}
+		out = append(out, SetupStep{Name: s.Name, Duration: d})
 	}
 	return append(out, SetupStep{Name: "report to the parent", Duration: time.Duration(end - prev)})
 }

@@ -30,11 +30,23 @@ const (
 )
 
 // startUnshare builds the sandbox natively: a stage cloned into new user,
-// pid, mount, net, ipc, uts and cgroup namespaces.
-func (j *job) startUnshare(enf Enforcement, ids sandboxIDs) (*Process, error) {
+// pid, mount, net, ipc, uts and cgroup namespaces — warm from the pool
+// when one is ready (l), else cloned now.
+func (j *job) startUnshare(enf Enforcement, ids sandboxIDs, l *launched) (*Process, error) {
+	defer pool.refill()
 	spec, err := j.unshareSpec(ids)
 	if err != nil {
+		if l != nil {
+			l.discard()
+		}
 		return nil, err
+	}
+	if l != nil {
+		j.prepared = time.Since(j.begun)
+		p, err := j.runStage(l, Unshare, spec, enf, nil)
+		if err == nil || !stageLost(err) {
+			return p, err
+		}
 	}
 	return j.startStage(Unshare, spec, unshareAttr(ids), enf, nil)
 }
@@ -131,7 +143,7 @@ func probeUserNS() Feature {
 	if err != nil {
 		return Feature{Reason: "probe: " + err.Error()}
 	}
-	p, err := j.startUnshare(Enforcement{}, allocIDs())
+	p, err := j.startUnshare(Enforcement{}, allocIDs(), nil)
 	if err != nil {
 		return Feature{Reason: err.Error(), Hint: userNSHint()}
 	}
