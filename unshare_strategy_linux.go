@@ -3,6 +3,7 @@ package procjail
 import (
 	"encoding/json"
 	"os"
+	"sync"
 	"syscall"
 	"time"
 
@@ -57,7 +58,7 @@ func (j *job) unshareSpec(ids sandboxIDs) (*stage.Spec, error) {
 			Detail: "forwarding the host's loopback into an unshare sandbox is not available in this version",
 			Hint:   "set allow_localhost = false (the sandbox then has its own loopback only), or use strategy rlimits, which shares the host's whole network"}
 	}
-	plan, err := fsview.Build(j.viewRequest())
+	plan, err := cachedPlan(j.viewRequest())
 	if err != nil {
 		return nil, &Error{Op: "spawn", Step: "filesystem view", Err: errorsJoinSetup(err)}
 	}
@@ -74,6 +75,47 @@ func (j *job) unshareSpec(ids sandboxIDs) (*stage.Spec, error) {
 	}
 	spec.Seccomp = j.seccompProgram(false)
 	return spec, nil
+}
+
+// planTTL bounds how stale a cached filesystem view may be. Building one
+// resolves the runtime's ELF dependencies and lists /etc; a spawn loop
+// reuses it. Every source is opened again, without following symlinks,
+// when the stage applies the plan, so a stale plan can only fail, never
+// expose more.
+const planTTL = 10 * time.Second
+
+type cachedView struct {
+	plan fsview.Plan
+	at   time.Time
+}
+
+var planCache = struct {
+	sync.Mutex
+	m map[string]cachedView
+}{m: map[string]cachedView{}}
+
+func cachedPlan(r fsview.Request) (fsview.Plan, error) {
+	key, err := json.Marshal(r)
+	if err != nil {
+		return fsview.Plan{}, err
+	}
+	planCache.Lock()
+	c, ok := planCache.m[string(key)]
+	planCache.Unlock()
+	if ok && time.Since(c.at) < planTTL {
+		return c.plan, nil
+	}
+	plan, err := fsview.Build(r)
+	if err != nil {
+		return plan, err
+	}
+	planCache.Lock()
+	if len(planCache.m) > 64 {
+		clear(planCache.m)
+	}
+	planCache.m[string(key)] = cachedView{plan, time.Now()}
+	planCache.Unlock()
+	return plan, nil
 }
 
 func (j *job) viewRequest() fsview.Request {

@@ -29,6 +29,7 @@ func Main() {
 	_ = unix.CloseRange(ControlFD, ^uint(0), unix.CLOSE_RANGE_CLOEXEC)
 	ctl := os.NewFile(ControlFD, "procjail-control")
 	s := &stage{ctl: ctl, enc: json.NewEncoder(ctl)}
+	warmUp()
 	s.step("stage runtime started")
 	os.Exit(s.run())
 }
