@@ -1,7 +1,10 @@
 package procjail
 
 import (
+	"encoding/json"
 	"errors"
+	"slices"
+	"sync"
 
 	"github.com/procjail/procjail/internal/envpolicy"
 )
@@ -23,13 +26,38 @@ func (c *Config) validateEnv() error {
 	return nil
 }
 
-// buildEnv computes the payload's environment from the caller's.
+// buildEnv computes the payload's environment from the caller's. The
+// result is a pure function of both, and a caller spawning many sandboxes
+// rarely changes either, so the last result is remembered.
 func buildEnv(parent []string, c *Config) ([]string, error) {
-	env, err := envpolicy.Build(parent, c.envPolicy())
+	p := c.envPolicy()
+	key, err := json.Marshal(struct {
+		Parent []string
+		Policy envpolicy.Policy
+	}{parent, p})
+	if err == nil {
+		lastEnv.Lock()
+		hit := lastEnv.key == string(key)
+		env := lastEnv.env
+		lastEnv.Unlock()
+		if hit {
+			return slices.Clone(env), nil
+		}
+	}
+	env, err := envpolicy.Build(parent, p)
 	if err != nil {
 		return nil, &Error{Op: "spawn", Err: errors.Join(ErrInvalidConfig, err)}
 	}
-	return env, nil
+	lastEnv.Lock()
+	lastEnv.key, lastEnv.env = string(key), env
+	lastEnv.Unlock()
+	return slices.Clone(env), nil
+}
+
+var lastEnv struct {
+	sync.Mutex
+	key string
+	env []string
 }
 
 // EnvDecision says whether one variable reaches the sandbox and why.

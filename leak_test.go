@@ -46,7 +46,7 @@ func TestNoLeaksAfterManyCycles(t *testing.T) {
 		// The pool's ready stage is a child of ours by design: end it for
 		// the count, then let the pool refill for the next tests.
 		procjail.SetWarmStages(0)
-		defer procjail.SetWarmStages(1)
+		defer procjail.SetWarmStages(2)
 		time.Sleep(50 * time.Millisecond)
 		if after := openFDs(t); len(after) > len(fdsBefore) {
 			t.Errorf("fds before %d, after %d: %v", len(fdsBefore), len(after), after)

@@ -18,9 +18,9 @@ type warmPool struct {
 	filling int
 }
 
-var pool = &warmPool{size: 1}
+var pool = &warmPool{size: 2}
 
-// SetWarmStages sets how many Unshare stages procjail keeps ready (1 by
+// SetWarmStages sets how many Unshare stages procjail keeps ready (2 by
 // default; each is an idle process of a few MiB). 0 disables the pool and
 // ends the stages already ready. The pool fills only after the first
 // Unshare spawn.
@@ -44,9 +44,9 @@ func SetWarmStages(n int) {
 func (p *warmPool) take() *launched {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if n := len(p.ready); n > 0 {
-		l := p.ready[n-1]
-		p.ready = p.ready[:n-1]
+	if len(p.ready) > 0 {
+		l := p.ready[0] // the oldest: the most likely to have finished starting
+		p.ready = p.ready[1:]
 		return l
 	}
 	return nil
@@ -64,7 +64,7 @@ func (p *warmPool) refill() {
 
 func (p *warmPool) fill() {
 	ids := allocIDs()
-	l, err := launchStage(Unshare, unshareAttr(ids))
+	l, err := launchStage(Unshare, unshareAttr(ids), poolThread())
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.filling--
@@ -84,4 +84,13 @@ func (p *warmPool) fill() {
 func stageLost(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Step == "stage handshake"
+}
+
+// sandboxEnded refills the pool once a sandbox is gone: cloning a stage
+// forks the caller, which briefly stalls its memory operations and takes a
+// CPU, so it is done when a sandbox ends rather than while one starts.
+func sandboxEnded(s Strategy) {
+	if s == Unshare {
+		pool.refill()
+	}
 }

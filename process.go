@@ -236,6 +236,7 @@ func (p *Process) watch() {
 	p.usage, p.waitErr = u, err
 	p.mu.Unlock()
 	close(p.done)
+	sandboxEnded(p.strategy)
 }
 
 func (p *Process) armTimeout() {

@@ -26,7 +26,14 @@ const killGrace = 3 * time.Second
 // spawnThread runs every sandbox start on one locked OS thread that never
 // exits: Pdeathsig fires when the *thread* that started the child exits, so
 // starting from arbitrary goroutines could kill a sandbox early.
-var spawnThread = sync.OnceValue(func() chan func() {
+// The pool refills on a thread of its own, so a refill never delays a
+// spawn.
+var (
+	spawnThread = sync.OnceValue(lockedThread)
+	poolThread  = sync.OnceValue(lockedThread)
+)
+
+func lockedThread() chan func() {
 	ch := make(chan func())
 	go func() {
 		runtime.LockOSThread()
@@ -35,11 +42,11 @@ var spawnThread = sync.OnceValue(func() chan func() {
 		}
 	}()
 	return ch
-})
+}
 
-func onSpawnThread(f func() error) error {
+func onThread(thread chan func(), f func() error) error {
 	done := make(chan error)
-	spawnThread() <- func() { done <- f() }
+	thread <- func() { done <- f() }
 	return <-done
 }
 
@@ -81,7 +88,7 @@ type launched struct {
 
 // launchStage clones and executes a stage with attr; it then waits for its
 // spec on the control socket.
-func launchStage(strategy Strategy, attr *syscall.SysProcAttr) (*launched, error) {
+func launchStage(strategy Strategy, attr *syscall.SysProcAttr, thread chan func()) (*launched, error) {
 	io, err := newStdio()
 	if err != nil {
 		return nil, err
@@ -98,7 +105,7 @@ func launchStage(strategy Strategy, attr *syscall.SysProcAttr) (*launched, error
 		ExtraFiles: []*os.File{ctlC}, SysProcAttr: attr,
 	}
 	l := &launched{cmd: cmd, ctl: ctlP, io: io, t0: stage.Monotonic()}
-	err = onSpawnThread(cmd.Start)
+	err = onThread(thread, cmd.Start)
 	l.t1 = stage.Monotonic()
 	io.closeChild()
 	ctlC.Close()
@@ -122,7 +129,7 @@ func (l *launched) discard() {
 // payload runs or setup failed.
 func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysProcAttr, enf Enforcement, sweep func(*exec.Cmd) func()) (*Process, error) {
 	j.prepared = time.Since(j.begun)
-	l, err := launchStage(strategy, attr)
+	l, err := launchStage(strategy, attr, spawnThread())
 	if err != nil {
 		return nil, err
 	}

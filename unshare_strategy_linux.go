@@ -34,7 +34,9 @@ const (
 // pid, mount, net, ipc, uts and cgroup namespaces — warm from the pool
 // when one is ready (l), else cloned now.
 func (j *job) startUnshare(enf Enforcement, ids sandboxIDs, l *launched) (*Process, error) {
-	defer pool.refill()
+	if l == nil {
+		defer pool.refill() // the pool ran dry: refill now
+	}
 	spec, err := j.unshareSpec(ids)
 	if err != nil {
 		if l != nil {

@@ -23,6 +23,8 @@ import (
 	"fmt"
 	"os"
 	"time"
+
+	"github.com/procjail/procjail"
 )
 
 // options are the command-line flags.
@@ -30,6 +32,8 @@ type options struct {
 	rounds    int
 	warmup    int
 	roundTrip int
+	settle    time.Duration
+	warm      int
 	jsonOut   bool
 	bwrap     string
 }
@@ -39,6 +43,8 @@ func parseFlags() options {
 	flag.IntVar(&o.rounds, "n", 200, "measured rounds; each runs every contender once")
 	flag.IntVar(&o.warmup, "warmup", 5, "rounds run first and discarded")
 	flag.IntVar(&o.roundTrip, "rtt", 20, "round trips measured per contender per round")
+	flag.DurationVar(&o.settle, "settle", 20*time.Millisecond, "pause between the first reply and the round trips, so they measure a running harness (not the work a spawn leaves in the background)")
+	flag.IntVar(&o.warm, "warm", -1, "warm unshare stages procjail keeps ready (procjail.SetWarmStages); -1 keeps the library's default, 0 measures cold spawns")
 	flag.BoolVar(&o.jsonOut, "json", false, "print JSON instead of a table")
 	flag.StringVar(&o.bwrap, "bwrap", "bwrap", `bubblewrap binary; "" to leave it out`)
 	flag.Parse()
@@ -46,8 +52,8 @@ func parseFlags() options {
 }
 
 func (o options) validate() error {
-	if o.rounds < 1 || o.warmup < 0 || o.roundTrip < 1 {
-		return fmt.Errorf("-n and -rtt must be at least 1 and -warmup at least 0 (got %d, %d, %d)", o.rounds, o.roundTrip, o.warmup)
+	if o.rounds < 1 || o.warmup < 0 || o.roundTrip < 1 || o.settle < 0 {
+		return fmt.Errorf("-n and -rtt must be at least 1, -warmup and -settle at least 0 (got %d, %d, %d, %s)", o.rounds, o.roundTrip, o.warmup, o.settle)
 	}
 	return nil
 }
@@ -83,6 +89,9 @@ func run(o options) (*result, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
+	if o.warm >= 0 {
+		procjail.SetWarmStages(o.warm)
+	}
 	res := newResult(o)
 	runners, skipped := contenders(o, dir, harness)
 	res.Skipped = skipped

@@ -18,7 +18,7 @@ func measure(o options, runners []runner, res *result) error {
 	for round := -o.warmup; round < o.rounds; round++ {
 		for k := range runners {
 			i := (k + max(round, 0)) % len(runners)
-			s, err := measureOnce(runners[i], o.roundTrip)
+			s, err := measureOnce(runners[i], o.roundTrip, o.settle)
 			if err != nil {
 				return fmt.Errorf("%s, round %d: %w", runners[i].name, round, err)
 			}
@@ -32,9 +32,9 @@ func measure(o options, runners []runner, res *result) error {
 	return nil
 }
 
-// measureOnce starts one session, times its first reply, then times
-// rtts round trips, and closes it (not timed).
-func measureOnce(r runner, rtts int) (samples, error) {
+// measureOnce starts one session, times its first reply, waits settle,
+// then times rtts round trips, and closes it (not timed).
+func measureOnce(r runner, rtts int, settle time.Duration) (samples, error) {
 	var out samples
 	t0 := time.Now()
 	s, err := r.start()
@@ -46,6 +46,7 @@ func measureOnce(r runner, rtts int) (samples, error) {
 		return out, fmt.Errorf("first reply: %w", err)
 	}
 	out.spawn = append(out.spawn, time.Since(t0))
+	time.Sleep(settle)
 	for range rtts {
 		t := time.Now()
 		if err := s.send("ping"); err != nil {

@@ -18,7 +18,8 @@ func writeJSON(w io.Writer, r *result) error {
 // writeTable prints the report as aligned text.
 func writeTable(w io.Writer, r *result) error {
 	fmt.Fprintf(w, "procjail-bench %s: %s %s, %d CPUs, uid %d, %s\n", r.Date, r.Host.Kernel, r.Host.Arch, r.Host.CPUs, r.Host.UID, r.Host.Go)
-	fmt.Fprintf(w, "%d interleaved rounds (+%d warm-up), %d round trips per contender per round, %s\n\n", r.Rounds, r.Warmup, r.RoundTrips, r.Elapsed)
+	fmt.Fprintf(w, "%d interleaved rounds (+%d warm-up), %d round trips per contender per round after %s, warm stages %s, %s\n\n",
+		r.Rounds, r.Warmup, r.RoundTrips, r.Settle, warmText(r.WarmStages), r.Elapsed)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "contender\tspawn→reply median\tp95\t×bare\t×bwrap\tround trip median\tp95\t×bare\t×bwrap\t")
 	for _, c := range r.Contenders {
@@ -37,6 +38,13 @@ func writeTable(w io.Writer, r *result) error {
 	}
 	_, err := fmt.Fprintln(w)
 	return err
+}
+
+func warmText(n int) string {
+	if n < 0 {
+		return "default"
+	}
+	return fmt.Sprint(n)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/1e6) }

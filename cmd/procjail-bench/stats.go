@@ -48,6 +48,8 @@ type result struct {
 	Rounds       int         `json:"rounds"`
 	Warmup       int         `json:"warmup_rounds"`
 	RoundTrips   int         `json:"round_trips_per_round"`
+	Settle       string      `json:"settle"`
+	WarmStages   int         `json:"warm_stages"` // -1: the library's default
 	Elapsed      string      `json:"elapsed"`
 	BwrapCommand string      `json:"bwrap_command,omitempty"`
 	Contenders   []contender `json:"contenders"`
@@ -60,6 +62,8 @@ func newResult(o options) *result {
 		Date:   time.Now().UTC().Format(time.RFC3339),
 		Host:   host{Kernel: kernel(), Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), UID: os.Getuid(), Go: runtime.Version()},
 		Rounds: o.rounds, Warmup: o.warmup, RoundTrips: o.roundTrip,
+		Settle: o.settle.String(), WarmStages: o.warm,
+		Settle: o.settle.String(), WarmStages: o.warm,
 	}
 }
 

@@ -45,14 +45,60 @@ func (p *Plan) Apply() error {
 	if err := p.Validate(); err != nil {
 		return err
 	}
-	s := &stage{plan: p, root: -1, devs: map[uint64]bool{}}
-	defer s.close()
+	prep, err := Prepare(p.RootBytes)
+	if err != nil {
+		return err
+	}
+	return p.ApplyPrepared(prep)
+}
+
+// ErrSharedMountNS is returned by Prepare in a mount namespace that is not
+// our own (a process without CLONE_NEWNS): nothing was changed.
+var ErrSharedMountNS = errors.New("not in a mount namespace of our own")
+
+// Preparation is the part of Apply that does not depend on the plan: the
+// private propagation, the scratch root with the host's kept at /oldroot,
+// and the view's empty root of rootBytes. A sandbox supervisor started
+// ahead of time does it while it waits for its plan.
+type Preparation struct {
+	s *stage
+}
+
+// Prepare does the plan-independent start of Apply. On ErrSharedMountNS
+// nothing was changed; on any other error the mount namespace is in an
+// unspecified state and ApplyPrepared must not be called.
+func Prepare(rootBytes int64) (*Preparation, error) {
+	if err := checkMountNS(); err != nil {
+		return nil, errors.Join(ErrSharedMountNS, err)
+	}
+	s := &stage{plan: &Plan{RootBytes: rootBytes}, root: -1, devs: map[uint64]bool{}}
 	for _, step := range []func() error{
-		checkMountNS,   // never rebuild the host's own mount namespace
 		s.makePrivate,  // nothing we mount may propagate to the host
 		s.enterScratch, // a root of our own, the host's kept at /oldroot
 		s.mountRoot,    // the view's empty root tmpfs
 		s.checkHostProc,
+	} {
+		if err := step(); err != nil {
+			s.close()
+			return nil, err
+		}
+	}
+	return &Preparation{s: s}, nil
+}
+
+// ApplyPrepared finishes Apply after Prepare: it applies the plan's steps
+// and enters the view. The plan's RootBytes must be the one prepared.
+func (p *Plan) ApplyPrepared(prep *Preparation) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	s := prep.s
+	defer s.close()
+	if p.RootBytes != s.plan.RootBytes {
+		return &StepError{Step: "apply", Err: fmt.Errorf("plan root size %d, prepared %d: %w", p.RootBytes, s.plan.RootBytes, ErrInvalid)}
+	}
+	s.plan = p
+	for _, step := range []func() error{
 		s.runOps,
 		s.dropOldRoot, // no host path stays reachable
 		s.enterView,   // pivot into the view, detach the scratch root

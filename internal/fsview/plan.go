@@ -60,6 +60,9 @@ type Plan struct {
 // mount points and the synthesized /etc files, and is read-only at the end.
 const rootBytes = 4 << 20
 
+// RootBytes is the size of every view's root tmpfs (what Prepare needs).
+const RootBytes = rootBytes
+
 // Marshal encodes the plan as JSON.
 func (p *Plan) Marshal() ([]byte, error) { return json.Marshal(p) }
 

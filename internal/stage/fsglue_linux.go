@@ -2,18 +2,37 @@ package stage
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/procjail/procjail/internal/fsview"
 )
 
+// prepareView does, before the spec arrives, the part of building the
+// view that does not depend on it. In a stage without a mount namespace of
+// its own (rlimits) it does nothing.
+func (s *stage) prepareView() {
+	s.prep, s.prepErr = fsview.Prepare(fsview.RootBytes)
+	if errors.Is(s.prepErr, fsview.ErrSharedMountNS) {
+		s.prep, s.prepErr = nil, nil
+	}
+}
+
 // applyFSPlan builds the filesystem view and leaves us inside it.
-func applyFSPlan(raw json.RawMessage) error {
+func (s *stage) applyFSPlan(raw json.RawMessage) error {
 	plan, err := fsview.UnmarshalPlan(raw)
 	if err != nil {
 		return Errorf("filesystem view", "", "decode plan: %w", err)
 	}
-	if err := plan.Apply(); err != nil {
+	switch {
+	case s.prepErr != nil:
+		err = s.prepErr
+	case s.prep != nil:
+		err = plan.ApplyPrepared(s.prep)
+	default:
+		err = plan.Apply()
+	}
+	if err != nil {
 		return fsError(err)
 	}
 	return nil

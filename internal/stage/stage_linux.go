@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/procjail/procjail/internal/fsview"
 	"os"
 	"os/signal"
 	"runtime"
@@ -30,6 +31,7 @@ func Main() {
 	ctl := os.NewFile(ControlFD, "procjail-control")
 	s := &stage{ctl: ctl, enc: json.NewEncoder(ctl)}
 	warmUp()
+	s.prepareView()
 	s.step("stage runtime started")
 	os.Exit(s.run())
 }
@@ -40,6 +42,8 @@ type stage struct {
 	enc     *json.Encoder
 	applied []string
 	steps   []Step
+	prep    *fsview.Preparation // the view's plan-independent start, done early
+	prepErr error
 }
 
 // step records the end of a setup step.

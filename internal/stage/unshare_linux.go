@@ -7,7 +7,7 @@ import (
 // prepareUnshare builds the sandbox inside the fresh namespaces: the
 // filesystem view (ending inside the new root), the hostname, loopback.
 func (s *stage) prepareUnshare() error {
-	if err := applyFSPlan(s.spec.FSPlan); err != nil {
+	if err := s.applyFSPlan(s.spec.FSPlan); err != nil {
 		return err
 	}
 	s.applied = append(s.applied, "fs")

@@ -1,6 +1,7 @@
 package testutil
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // UnprivEnv is set in the environment of the unprivileged re-run.
@@ -63,7 +65,7 @@ func rerunUnprivileged() int {
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid), Groups: []uint32{}}}
 	fmt.Printf("=== testutil: re-running %s as uid %d\n", filepath.Base(os.Args[0]), uid)
-	if err := cmd.Run(); err != nil {
+	if err := runRetryingBusy(cmd); err != nil {
 		fmt.Printf("--- FAIL: unprivileged re-run (uid %d): %v\n", uid, err)
 		return 1
 	}
@@ -111,4 +113,19 @@ func copyFile(src, dst string) error {
 func fail(err error) int {
 	fmt.Println("--- FAIL: unprivileged re-run:", err)
 	return 1
+}
+
+// runRetryingBusy runs cmd, retrying while exec fails with ETXTBSY: a fork
+// elsewhere in this process (a sandbox starting) may briefly hold the
+// copied binary open for writing (golang.org/issue/22315).
+func runRetryingBusy(cmd *exec.Cmd) error {
+	for i := 0; ; i++ {
+		c := exec.Command(cmd.Path, cmd.Args[1:]...)
+		c.Dir, c.Env, c.Stdout, c.Stderr, c.SysProcAttr = cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr, cmd.SysProcAttr
+		err := c.Run()
+		if !errors.Is(err, syscall.ETXTBSY) || i == 50 {
+			return err
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
