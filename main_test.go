@@ -9,7 +9,13 @@ import (
 	"github.com/procjail/procjail/internal/testutil"
 )
 
-func TestMain(m *testing.M) { testutil.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(helperEnv) != "" {
+		helperSpawnAndHang()
+		return
+	}
+	testutil.Main(m)
+}
 
 // strategiesUnderTest are the strategies this host runs; each behaviour
 // test runs under every one of them. A strategy the kernel supports but

@@ -20,7 +20,10 @@ func (j *job) startRlimits(enf Enforcement, ids sandboxIDs) (*Process, error) {
 	spec.Path = j.runtime
 	spec.Dir = j.workDir
 	spec.Seccomp = j.seccompProgram(true)
-	attr := &syscall.SysProcAttr{Setsid: true, Pdeathsig: syscall.SIGKILL}
+	// No Pdeathsig: when the caller dies the stage must live on long enough
+	// to kill the tree (it sees end-of-file on its control socket); a
+	// SIGKILL would orphan the payload instead.
+	attr := &syscall.SysProcAttr{Setsid: true}
 	return j.startStage(Rlimits, spec, attr, enf, func(cmd *exec.Cmd) func() {
 		return rlimitsSweeper(cmd.Process.Pid, ids)
 	})

@@ -165,8 +165,11 @@ func threads() int {
 
 // forkPayload starts the payload from this (restricted) thread.
 func (s *stage) forkPayload() (int, error) {
-	// Its own process group: signals to our group never hit us.
-	sys := &syscall.SysProcAttr{Setpgid: true}
+	// Its own process group: signals to our group never hit us. If we die
+	// (a payload sharing our uid can SIGKILL us without a pid namespace),
+	// the payload dies too; its descendants stay in our session, which the
+	// parent sweeps.
+	sys := &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if s.spec.UID >= 0 {
 		sys.Credential = &syscall.Credential{Uid: uint32(s.spec.UID), Gid: uint32(s.spec.GID), Groups: []uint32{}}
 	}
