@@ -13,6 +13,7 @@
 //
 //	procjail-bench            # 200 rounds, text table
 //	procjail-bench -n 50 -json
+//	procjail-bench -warm 0    # unshare spawns without procjail's warm pool
 //
 // It imports procjail, so its own binary is the sandbox's exec stage: run
 // it as any user (as root, the payload runs as an unprivileged uid).

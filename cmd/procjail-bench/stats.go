@@ -63,7 +63,6 @@ func newResult(o options) *result {
 		Host:   host{Kernel: kernel(), Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), UID: os.Getuid(), Go: runtime.Version()},
 		Rounds: o.rounds, Warmup: o.warmup, RoundTrips: o.roundTrip,
 		Settle: o.settle.String(), WarmStages: o.warm,
-		Settle: o.settle.String(), WarmStages: o.warm,
 	}
 }
 
