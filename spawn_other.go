@@ -18,3 +18,7 @@ func ProbeCapabilities() Capabilities {
 }
 
 func sandboxEnded(Strategy) {}
+
+// SetWarmStages does nothing on this OS: there are no sandboxes to keep
+// ready.
+func SetWarmStages(n int) {}
