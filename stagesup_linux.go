@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/procjail/procjail/internal/stage"
+	"github.com/procjail/procjail/internal/stagebin"
 )
 
 // setupTimeout bounds how long a stage may take to build the sandbox.
@@ -98,8 +99,9 @@ func launchStage(strategy Strategy, attr *syscall.SysProcAttr, thread chan func(
 		io.closeAll()
 		return nil, &Error{Op: "spawn", Step: "socketpair", Err: err}
 	}
+	exe, _ := stagebin.Path()
 	cmd := &exec.Cmd{
-		Path: "/proc/self/exe", Args: []string{stage.Arg0},
+		Path: exe, Args: []string{stage.Arg0},
 		Env:   []string{}, // the stage starts with an empty environment
 		Stdin: io.child[0], Stdout: io.child[1], Stderr: io.child[2],
 		ExtraFiles: []*os.File{ctlC}, SysProcAttr: attr,
