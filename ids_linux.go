@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"syscall"
 )
 
@@ -25,7 +27,10 @@ type sandboxIDs struct {
 }
 
 func allocIDs() sandboxIDs {
-	if os.Geteuid() != 0 {
+	if os.Geteuid() != 0 || !idBlockMapped() {
+		// Not root, or root of a user namespace (a rootless container)
+		// that cannot use the block: the payload keeps the caller's ids,
+		// and Enforced() says what that means.
 		return sandboxIDs{uid: os.Getuid(), gid: os.Getgid()}
 	}
 	var b [4]byte
@@ -93,4 +98,25 @@ func modeHas(path string, need os.FileMode) error {
 		return fmt.Errorf("%s is mode %04o: \"other\" lacks %03o", path, st.Mode&0o7777, need)
 	}
 	return nil
+}
+
+// idBlockMapped reports whether this user namespace maps the whole block
+// of sandbox ids (it does in the initial namespace).
+var idBlockMapped = sync.OnceValue(func() bool {
+	return mapsRange("/proc/self/uid_map") && mapsRange("/proc/self/gid_map")
+})
+
+func mapsRange(file string) bool {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		var inside, outside, count uint64
+		if n, _ := fmt.Sscan(line, &inside, &outside, &count); n == 3 &&
+			inside <= SandboxIDBase && inside+count >= SandboxIDBase+SandboxIDCount {
+			return true
+		}
+	}
+	return false
 }

@@ -14,6 +14,10 @@ func TestMain(m *testing.M) {
 		helperSpawnAndHang()
 		return
 	}
+	if dir := os.Getenv(noUserNSEnv); dir != "" {
+		noUserNSChild(dir)
+		return
+	}
 	testutil.Main(m)
 }
 
