@@ -1,0 +1,9 @@
+package firejail
+
+import (
+	"testing"
+
+	"github.com/procjail/procjail/internal/testutil"
+)
+
+func TestMain(m *testing.M) { testutil.Main(m) }
