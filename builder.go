@@ -58,6 +58,12 @@ func (b *Builder) MaxDiskBytes(n uint64) *Builder { b.cfg.MaxDiskBytes = n; retu
 // AllowLocalhost lets the sandbox reach the host's loopback services.
 func (b *Builder) AllowLocalhost(v bool) *Builder { b.cfg.AllowLocalhost = v; return b }
 
+// AllowLocalhostPorts sets the host loopback ports the sandbox may reach.
+func (b *Builder) AllowLocalhostPorts(ports ...uint16) *Builder {
+	b.cfg.AllowLocalhostPorts = append([]uint16(nil), ports...)
+	return b
+}
+
 // EnvPassthrough replaces the allowlist of variable names.
 func (b *Builder) EnvPassthrough(names ...string) *Builder {
 	b.cfg.EnvPassthrough = append([]string(nil), names...)

@@ -2,6 +2,7 @@ package procjail
 
 import (
 	"fmt"
+	"github.com/procjail/procjail/internal/netfwd"
 	"path/filepath"
 	"strings"
 	"time"
@@ -64,6 +65,10 @@ type Config struct {
 	// (and nothing else). False gives it a network namespace of its own
 	// with only loopback.
 	AllowLocalhost bool `toml:"allow_localhost" json:"allow_localhost"`
+	// AllowLocalhostPorts lists the host loopback ports the sandbox may
+	// connect to (TCP and UDP, on 127.0.0.1 and [::1]) when AllowLocalhost
+	// is set. It must not be empty then: list the ports the harness needs.
+	AllowLocalhostPorts []uint16 `toml:"allow_localhost_ports,omitempty" json:"allow_localhost_ports,omitempty"`
 
 	// EnvMode picks the base environment; see EnvMode.
 	EnvMode EnvMode `toml:"env_mode" json:"env_mode"`
@@ -182,6 +187,9 @@ func (c *Config) validateMisc() error {
 	if c.EnvMode < EnvStripSecrets || c.EnvMode > EnvBlocklist {
 		return configError("env_mode", c.EnvMode.String(), "use strip-secrets, allowlist or blocklist")
 	}
+	if err := c.validatePorts(); err != nil {
+		return err
+	}
 	for _, r := range c.Require {
 		if !r.valid() {
 			return configError("require", fmt.Sprintf("unknown requirement %q", string(r)),
@@ -219,6 +227,20 @@ func checkMountPath(field, side, p string) error {
 			"write it without '..', '//' or a trailing '/': "+filepath.Clean(p))
 	case strings.ContainsRune(p, 0):
 		return configError(field, fmt.Sprintf("%s path contains NUL", side), "remove the NUL byte")
+	}
+	return nil
+}
+
+func (c *Config) validatePorts() error {
+	switch {
+	case !c.AllowLocalhost && len(c.AllowLocalhostPorts) > 0:
+		return configError("allow_localhost_ports", "ports listed but allow_localhost is false",
+			"set allow_localhost = true, or remove the ports")
+	case c.AllowLocalhost:
+		if err := netfwd.ValidatePorts(c.AllowLocalhostPorts); err != nil {
+			return configError("allow_localhost_ports", err.Error(),
+				"list the host loopback ports the harness needs, e.g. allow_localhost_ports = [8080]")
+		}
 	}
 	return nil
 }

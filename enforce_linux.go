@@ -27,7 +27,11 @@ type addLayer func(Requirement, bool, string)
 
 func (j *job) unshareLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
 	add(RequireFilesystem, true, "empty tmpfs root, read-only system binds, work dir "+j.workDirMode()+", private /tmp, fresh /proc, minimal /dev and /etc")
-	add(RequireNetwork, true, "own network namespace with only loopback")
+	if j.cfg.AllowLocalhost {
+		add(RequireNetwork, true, fmt.Sprintf("own network namespace; only the host's loopback ports %v are forwarded (TCP and UDP), nothing else is reachable", j.cfg.AllowLocalhostPorts))
+	} else {
+		add(RequireNetwork, true, "own network namespace with only loopback")
+	}
 	add(RequirePID, true, "own pid namespace; the supervisor is PID 1 and not dumpable")
 	add(RequireIPC, true, "own ipc and uts namespaces, private /dev/shm")
 	add(RequireTreeKill, true, "pid namespace: the tree dies with its PID 1")
@@ -46,7 +50,7 @@ func (j *job) rlimitsLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
 		who = fmt.Sprintf("dedicated uid %d", ids.uid)
 	}
 	add(RequireFilesystem, false, "no filesystem view under rlimits: the payload reads and writes whatever "+who+" may")
-	add(RequireNetwork, false, "no network namespace under rlimits: the host's network is reachable")
+	add(RequireNetwork, false, "no network namespace under rlimits: the host's whole network is reachable, whatever allow_localhost says")
 	add(RequirePID, false, "no pid namespace under rlimits: host processes are visible")
 	add(RequireIPC, false, "no ipc namespace under rlimits")
 	add(RequireLandlock, false, "not applied by the rlimits strategy")

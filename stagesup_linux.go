@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/procjail/procjail/internal/netfwd"
 	"github.com/procjail/procjail/internal/stage"
 	"github.com/procjail/procjail/internal/stagebin"
 )
@@ -62,6 +63,7 @@ type stageSup struct {
 	sweep  func() // parent-side kill of whatever the stage left (nil: nothing can be left)
 	once   sync.Once
 	exited chan struct{}
+	fwd    *netfwd.Forwarder // relays the allowed host loopback ports, or nil
 }
 
 func socketpair() (parent, child *os.File, err error) {
@@ -174,6 +176,9 @@ func (s *stageSup) handshake(spec *stage.Spec) (*stage.Msg, error) {
 	defer s.ctl.SetDeadline(time.Time{})
 	var m stage.Msg
 	err := s.enc.Encode(spec)
+	if err == nil && len(spec.LocalhostPorts) > 0 {
+		err = s.startForwarder()
+	}
 	if err == nil {
 		err = s.dec.Decode(&m)
 	}
@@ -185,6 +190,34 @@ func (s *stageSup) handshake(spec *stage.Spec) (*stage.Msg, error) {
 		return nil, &Error{Op: "spawn", Step: "stage handshake", Err: errors.Join(ErrSetup, err), Detail: s.exitDetail()}
 	}
 	return nil, setupError(&m)
+}
+
+// startForwarder receives the listening sockets the stage opened in the
+// sandbox's network namespace and relays them to the host's loopback. When
+// the stage failed before sending them, its Failed message follows.
+func (s *stageSup) startForwarder() error {
+	files, _, err := netfwd.RecvFDs(s.ctl, netfwd.MaxFDs)
+	if errors.Is(err, netfwd.ErrNoFrame) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if s.fwd, err = netfwd.NewForwarder(files, netfwd.Options{}); err != nil {
+		return err
+	}
+	s.fwd.Start()
+	return nil
+}
+
+// closeForwarder stops the relay (it holds the sandbox's listening
+// sockets, and with them its network namespace) and returns its figures.
+func (s *stageSup) closeForwarder() *LocalhostUsage {
+	if s.fwd == nil {
+		return nil
+	}
+	s.fwd.Close()
+	return localhostUsage(s.fwd.Stats())
 }
 
 // setupSteps turns the parent's and the stage's timestamps into durations.
@@ -222,6 +255,7 @@ func setupError(m *stage.Msg) error {
 
 // abort kills a stage that failed to start and reaps it.
 func (s *stageSup) abort() {
+	s.closeForwarder()
 	s.cmd.Process.Kill()
 	s.cmd.Wait()
 	if s.sweep != nil {
@@ -278,10 +312,13 @@ func (s *stageSup) wait() (Usage, error) {
 	if s.sweep != nil {
 		s.sweep()
 	}
-	if exit == nil {
-		return s.lostUsage(werr), nil
+	fwd := s.closeForwarder()
+	u := s.lostUsage(werr)
+	if exit != nil {
+		u = usageFromExit(exit, s.cfg)
 	}
-	return usageFromExit(exit, s.cfg), nil
+	u.Localhost = fwd
+	return u, nil
 }
 
 func (s *stageSup) lostUsage(werr error) Usage {

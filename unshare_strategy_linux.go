@@ -55,11 +55,6 @@ func (j *job) startUnshare(enf Enforcement, ids sandboxIDs, l *launched) (*Proce
 }
 
 func (j *job) unshareSpec(ids sandboxIDs) (*stage.Spec, error) {
-	if j.cfg.AllowLocalhost {
-		return nil, &Error{Op: "spawn", Field: "allow_localhost", Err: ErrStrategyUnavailable,
-			Detail: "forwarding the host's loopback into an unshare sandbox is not available in this version",
-			Hint:   "set allow_localhost = false (the sandbox then has its own loopback only), or use strategy rlimits, which shares the host's whole network"}
-	}
 	plan, err := cachedPlan(j.viewRequest())
 	if err != nil {
 		return nil, &Error{Op: "spawn", Step: "filesystem view", Err: errorsJoinSetup(err)}
@@ -76,6 +71,9 @@ func (j *job) unshareSpec(ids sandboxIDs) (*stage.Spec, error) {
 		}
 	}
 	spec.Seccomp = j.seccompProgram(false)
+	if j.cfg.AllowLocalhost {
+		spec.LocalhostPorts = j.cfg.AllowLocalhostPorts
+	}
 	return spec, nil
 }
 

@@ -33,6 +33,31 @@ type Usage struct {
 	PeakRSS  uint64     `json:"peak_rss_bytes"`   // largest resident set (per process without a cgroup)
 	Source   string     `json:"source"`           // where the figures come from: "rusage" or "cgroup"
 	Detail   string     `json:"detail,omitempty"` // for setup-error and lost
+	// Localhost counts what the sandbox sent to and received from the
+	// host's loopback services through AllowLocalhostPorts (nil when
+	// nothing is forwarded): evidence of what the code tried to reach.
+	Localhost *LocalhostUsage `json:"localhost,omitempty"`
+}
+
+// LocalhostUsage is the traffic forwarded to the host's loopback.
+type LocalhostUsage struct {
+	Connections  uint64          `json:"connections"`   // accepted (TCP) or flows (UDP)
+	Refused      uint64          `json:"refused"`       // over the concurrent-connection limit
+	DialFailures uint64          `json:"dial_failures"` // nothing listening on the host
+	BytesIn      uint64          `json:"bytes_in"`      // host to sandbox
+	BytesOut     uint64          `json:"bytes_out"`     // sandbox to host
+	Ports        []LocalhostPort `json:"ports"`
+}
+
+// LocalhostPort is the traffic of one forwarded port and protocol.
+type LocalhostPort struct {
+	Port         uint16 `json:"port"`
+	Proto        string `json:"proto"` // tcp4, tcp6, udp4, udp6
+	Connections  uint64 `json:"connections"`
+	Refused      uint64 `json:"refused"`
+	DialFailures uint64 `json:"dial_failures"`
+	BytesIn      uint64 `json:"bytes_in"`
+	BytesOut     uint64 `json:"bytes_out"`
 }
 
 // CPU returns user+system CPU time.

@@ -15,8 +15,9 @@
 //	procjail-bench -n 50 -json
 //	procjail-bench -warm 0    # unshare spawns without procjail's warm pool
 //
-// It imports procjail, so its own binary is the sandbox's exec stage: run
-// it as any user (as root, the payload runs as an unprivileged uid).
+// It is an ordinary program importing procjail (which carries its own
+// stage program): run it as any user (as root, the payload runs as an
+// unprivileged uid).
 package main
 
 import (

@@ -21,26 +21,27 @@ type copyField func(dst, src *procjail.Config)
 
 // fieldOfFlag maps each config flag to the field it sets.
 var fieldOfFlag = map[string]copyField{
-	"max-memory-bytes":   func(d, s *procjail.Config) { d.MaxMemoryBytes = s.MaxMemoryBytes },
-	"max-cpu-seconds":    func(d, s *procjail.Config) { d.MaxCPUSeconds = s.MaxCPUSeconds },
-	"max-fds":            func(d, s *procjail.Config) { d.MaxFDs = s.MaxFDs },
-	"max-processes":      func(d, s *procjail.Config) { d.MaxProcesses = s.MaxProcesses },
-	"max-disk-bytes":     func(d, s *procjail.Config) { d.MaxDiskBytes = s.MaxDiskBytes },
-	"allow-localhost":    func(d, s *procjail.Config) { d.AllowLocalhost = s.AllowLocalhost },
-	"env-mode":           func(d, s *procjail.Config) { d.EnvMode = s.EnvMode },
-	"env-passthrough":    func(d, s *procjail.Config) { d.EnvPassthrough = s.EnvPassthrough },
-	"env-set":            func(d, s *procjail.Config) { d.EnvSet = s.EnvSet },
-	"env-strip":          func(d, s *procjail.Config) { d.EnvStrip = s.EnvStrip },
-	"env-strip-secrets":  func(d, s *procjail.Config) { d.EnvStripSecrets = s.EnvStripSecrets },
-	"strategy":           func(d, s *procjail.Config) { d.Strategy = s.Strategy },
-	"require":            func(d, s *procjail.Config) { d.Require = s.Require },
-	"ro-mount":           func(d, s *procjail.Config) { d.ReadOnlyMounts = s.ReadOnlyMounts },
-	"rw-mount":           func(d, s *procjail.Config) { d.WritableMounts = s.WritableMounts },
-	"writable-work-dir":  func(d, s *procjail.Config) { d.WritableWorkDir = s.WritableWorkDir },
-	"timeout":            func(d, s *procjail.Config) { d.Timeout = s.Timeout },
-	"capture-stderr":     func(d, s *procjail.Config) { d.CaptureStderr = s.CaptureStderr },
-	"stderr-limit-bytes": func(d, s *procjail.Config) { d.StderrLimitBytes = s.StderrLimitBytes },
-	"max-line-bytes":     func(d, s *procjail.Config) { d.MaxLineBytes = s.MaxLineBytes },
+	"max-memory-bytes":      func(d, s *procjail.Config) { d.MaxMemoryBytes = s.MaxMemoryBytes },
+	"max-cpu-seconds":       func(d, s *procjail.Config) { d.MaxCPUSeconds = s.MaxCPUSeconds },
+	"max-fds":               func(d, s *procjail.Config) { d.MaxFDs = s.MaxFDs },
+	"max-processes":         func(d, s *procjail.Config) { d.MaxProcesses = s.MaxProcesses },
+	"max-disk-bytes":        func(d, s *procjail.Config) { d.MaxDiskBytes = s.MaxDiskBytes },
+	"allow-localhost":       func(d, s *procjail.Config) { d.AllowLocalhost = s.AllowLocalhost },
+	"allow-localhost-ports": func(d, s *procjail.Config) { d.AllowLocalhostPorts = s.AllowLocalhostPorts },
+	"env-mode":              func(d, s *procjail.Config) { d.EnvMode = s.EnvMode },
+	"env-passthrough":       func(d, s *procjail.Config) { d.EnvPassthrough = s.EnvPassthrough },
+	"env-set":               func(d, s *procjail.Config) { d.EnvSet = s.EnvSet },
+	"env-strip":             func(d, s *procjail.Config) { d.EnvStrip = s.EnvStrip },
+	"env-strip-secrets":     func(d, s *procjail.Config) { d.EnvStripSecrets = s.EnvStripSecrets },
+	"strategy":              func(d, s *procjail.Config) { d.Strategy = s.Strategy },
+	"require":               func(d, s *procjail.Config) { d.Require = s.Require },
+	"ro-mount":              func(d, s *procjail.Config) { d.ReadOnlyMounts = s.ReadOnlyMounts },
+	"rw-mount":              func(d, s *procjail.Config) { d.WritableMounts = s.WritableMounts },
+	"writable-work-dir":     func(d, s *procjail.Config) { d.WritableWorkDir = s.WritableWorkDir },
+	"timeout":               func(d, s *procjail.Config) { d.Timeout = s.Timeout },
+	"capture-stderr":        func(d, s *procjail.Config) { d.CaptureStderr = s.CaptureStderr },
+	"stderr-limit-bytes":    func(d, s *procjail.Config) { d.StderrLimitBytes = s.StderrLimitBytes },
+	"max-line-bytes":        func(d, s *procjail.Config) { d.MaxLineBytes = s.MaxLineBytes },
 }
 
 // resolve returns the --config file's settings (or the defaults) with
@@ -89,7 +90,8 @@ func (f *configFlags) addStrategy(fs *pflag.FlagSet) {
 	c := &f.cfg
 	fs.Var(&c.Strategy, "strategy", "how to build the sandbox: auto, unshare, bubblewrap, firejail or rlimits")
 	fs.Var(requireValue{&c.Require}, "require", "fail (exit 126) unless this containment is enforced; repeatable or comma-separated: "+requirementList())
-	fs.BoolVar(&c.AllowLocalhost, "allow-localhost", c.AllowLocalhost, "let the sandbox reach the host's loopback services (nothing else)")
+	fs.BoolVar(&c.AllowLocalhost, "allow-localhost", c.AllowLocalhost, "let the sandbox reach the host's loopback services on --allow-localhost-ports (nothing else)")
+	fs.Var(portsValue{&c.AllowLocalhostPorts}, "allow-localhost-ports", "host loopback ports the sandbox may reach with --allow-localhost; repeatable or comma-separated")
 }
 
 func (f *configFlags) addFilesystem(fs *pflag.FlagSet) {

@@ -49,9 +49,13 @@ type Spec struct {
 	NoNewPrivs bool `json:"no_new_privs"`
 
 	// Unshare only.
-	Hostname string          `json:"hostname,omitempty"`
-	FSPlan   json.RawMessage `json:"fs_plan,omitempty"`
-	Landlock json.RawMessage `json:"landlock,omitempty"`
+	Hostname string `json:"hostname,omitempty"`
+	// LocalhostPorts are listened on inside the sandbox's network
+	// namespace; the listening sockets go to the parent (SCM_RIGHTS,
+	// before Started), which relays them to the host's loopback.
+	LocalhostPorts []uint16        `json:"localhost_ports,omitempty"`
+	FSPlan         json.RawMessage `json:"fs_plan,omitempty"`
+	Landlock       json.RawMessage `json:"landlock,omitempty"`
 }
 
 // Step is one setup step and the CLOCK_MONOTONIC time (ns) it ended at,
