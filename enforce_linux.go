@@ -18,6 +18,8 @@ func (j *job) enforcement(s Strategy, ids sandboxIDs) Enforcement {
 		j.unshareLayers(add, caps, ids)
 	case Rlimits:
 		j.rlimitsLayers(add, caps, ids)
+	case Bubblewrap:
+		j.bubblewrapLayers(add, caps, ids)
 	}
 	j.commonLayers(add, caps, s, ids)
 	return e
@@ -42,6 +44,17 @@ func (j *job) unshareLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
 	} else {
 		add(RequireLandlock, false, caps.Landlock.Reason)
 	}
+}
+
+func (j *job) bubblewrapLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
+	add(RequireFilesystem, true, "bwrap: the same view as unshare (empty tmpfs root, read-only system binds bound by descriptor, work dir "+j.workDirMode()+"); /tmp is not size-limited by bwrap (RLIMIT_FSIZE bounds each file)")
+	add(RequireNetwork, true, "bwrap --unshare-net: own network namespace with only loopback")
+	add(RequirePID, true, "bwrap --unshare-pid, --new-session, --die-with-parent")
+	add(RequireIPC, true, "bwrap --unshare-ipc --unshare-uts, private /dev/shm")
+	add(RequireTreeKill, true, "the stage kills bwrap, whose pid namespace takes the tree with it")
+	add(RequireSecretEnv, true, "secrets stripped; bwrap is started with an empty environment (its PID 1's /proc/1/environ holds nothing) and passes the payload's through a descriptor")
+	add(RequireUnprivileged, true, fmt.Sprintf("bwrap --unshare-user --cap-drop ALL: uid %d inside, host uid %d, no capabilities, no_new_privs", sandboxUID, ids.uid))
+	add(RequireLandlock, false, "bubblewrap cannot apply procjail's Landlock ruleset")
 }
 
 func (j *job) rlimitsLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
@@ -80,7 +93,7 @@ func (j *job) commonLayers(add addLayer, caps Capabilities, s Strategy, ids sand
 	add(RequireMemoryLimit, false, fmt.Sprintf("no cgroup: RLIMIT_DATA=%d per process, not for the whole tree", j.cfg.MaxMemoryBytes))
 	add(RequireCPULimit, false, fmt.Sprintf("no cgroup: RLIMIT_CPU=%ds per process, not for the whole tree", j.cfg.MaxCPUSeconds))
 	switch {
-	case s == Unshare:
+	case s == Unshare, s == Bubblewrap && ids.dedicated:
 		add(RequireProcessLimit, true, fmt.Sprintf("RLIMIT_NPROC=%d counted in the sandbox's own user namespace (plus the supervisor's threads)", j.cfg.MaxProcesses))
 	case ids.dedicated:
 		add(RequireProcessLimit, true, fmt.Sprintf("RLIMIT_NPROC=%d on dedicated uid %d", j.cfg.MaxProcesses, ids.uid))

@@ -24,7 +24,7 @@ func probe() Capabilities {
 		Seccomp:    probeSeccomp(),
 		Landlock:   landlockFeature(),
 		Pidfd:      probePidfd(),
-		Bubblewrap: Feature{Reason: "the bubblewrap strategy is not implemented in this version"},
+		Bubblewrap: bubblewrapFeature(),
 		Firejail:   Feature{Reason: "the firejail strategy is not implemented in this version"},
 		CgroupV2:   Feature{Reason: "cgroup limits and accounting are not implemented in this version", Hint: "limits are rlimits; see Enforced() for what is per process"},
 		CgroupV1:   Feature{Reason: "cgroup limits and accounting are not implemented in this version", Hint: "limits are rlimits; see Enforced() for what is per process"},

@@ -95,6 +95,9 @@ type Enforcement struct {
 	Strategy Strategy `json:"strategy"`
 	Skipped  []Skip   `json:"skipped,omitempty"`
 	Layers   []Layer  `json:"layers"`
+	// Notes are adjustments made while building the sandbox (a limit
+	// raised so the sandbox could start at all), each with its reason.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Layer returns the named layer.
@@ -124,6 +127,9 @@ func (e Enforcement) Missing(required []Requirement) []Layer {
 // noteApplied amends the report with what the stage had to change.
 func (e *Enforcement) noteApplied(applied []string) {
 	for _, a := range applied {
+		if v, ok := strings.CutPrefix(a, "rlimit-nofile-raised:"); ok {
+			e.Notes = append(e.Notes, "RLIMIT_NOFILE raised to "+v+": bwrap is given a descriptor per bind and needs room for its own")
+		}
 		if v, ok := strings.CutPrefix(a, "rlimit-data-raised:"); ok {
 			for i := range e.Layers {
 				if e.Layers[i].Name == RequireMemoryLimit {

@@ -50,7 +50,7 @@ func (j *job) baseSpec(kind string, ids sandboxIDs) *stage.Spec {
 		UID:     -1, GID: -1,
 		NoNewPrivs: true,
 	}
-	if ids.dedicated && kind == stage.KindRlimits {
+	if ids.dedicated && kind != stage.KindUnshare {
 		s.UID, s.GID = ids.uid, ids.gid
 	}
 	return s

@@ -32,6 +32,8 @@ func (j *job) spawn() (*Process, error) {
 		return j.startRlimits(enf, ids)
 	case Unshare:
 		return j.startUnshare(enf, ids, warm)
+	case Bubblewrap:
+		return j.startBubblewrap(enf, ids)
 	}
 	return nil, &Error{Op: "spawn", Detail: strategy.String(), Err: ErrStrategyUnavailable,
 		Hint: "this strategy is not available in this build; use unshare or rlimits"}

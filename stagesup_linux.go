@@ -64,6 +64,9 @@ type stageSup struct {
 	once   sync.Once
 	exited chan struct{}
 	fwd    *netfwd.Forwarder // relays the allowed host loopback ports, or nil
+	// wrapped: the stage's payload is bwrap, which exits with 128+N when
+	// the sandboxed program was killed by signal N.
+	wrapped bool
 }
 
 func socketpair() (parent, child *os.File, err error) {
@@ -144,7 +147,7 @@ func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysP
 // or setup failed.
 func (j *job) runStage(l *launched, strategy Strategy, spec *stage.Spec, enf Enforcement, sweep func(*exec.Cmd) func()) (*Process, error) {
 	sent := stage.Monotonic()
-	sup := &stageSup{cmd: l.cmd, ctl: l.ctl, dec: json.NewDecoder(l.ctl), enc: json.NewEncoder(l.ctl), cfg: &j.cfg, exited: make(chan struct{})}
+	sup := &stageSup{cmd: l.cmd, ctl: l.ctl, dec: json.NewDecoder(l.ctl), enc: json.NewEncoder(l.ctl), cfg: &j.cfg, exited: make(chan struct{}), wrapped: spec.Wrap != nil}
 	if sweep != nil {
 		sup.sweep = sweep(l.cmd)
 	}
@@ -315,7 +318,7 @@ func (s *stageSup) wait() (Usage, error) {
 	fwd := s.closeForwarder()
 	u := s.lostUsage(werr)
 	if exit != nil {
-		u = usageFromExit(exit, s.cfg)
+		u = usageFromExit(exit, s.cfg, s.wrapped)
 	}
 	u.Localhost = fwd
 	return u, nil
@@ -335,9 +338,15 @@ func (s *stageSup) lostUsage(werr error) Usage {
 	return u
 }
 
-func usageFromExit(m *stage.Msg, cfg *Config) Usage {
+func usageFromExit(m *stage.Msg, cfg *Config, wrapped bool) (u Usage) {
 	ws := syscall.WaitStatus(m.Status)
-	u := Usage{UserCPU: Duration(m.UtimeNs), SysCPU: Duration(m.StimeNs), PeakRSS: uint64(m.MaxRSS), Source: "rusage"}
+	if code := ws.ExitStatus(); wrapped && ws.Exited() && code > 128 && code < 128+65 {
+		// bwrap reports a signal N as exit status 128+N; a program that
+		// exits with such a code looks the same (noted in Detail).
+		ws = syscall.WaitStatus(code - 128)
+		defer func() { u.Detail = fmt.Sprintf("bwrap exit status %d read as signal %d", code, code-128) }()
+	}
+	u = Usage{UserCPU: Duration(m.UtimeNs), SysCPU: Duration(m.StimeNs), PeakRSS: uint64(m.MaxRSS), Source: "rusage"}
 	switch {
 	case ws.Exited():
 		u.Reason, u.ExitCode = ExitNormal, ws.ExitStatus()

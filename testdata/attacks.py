@@ -192,7 +192,8 @@ def _():
 
 @attempt("read-supervisor-proc")
 def _():
-    return True, open("/proc/1/environ", "rb").read()[:40]
+    data = open("/proc/1/environ", "rb").read()
+    return len(data) > 0, "%d bytes" % len(data)
 
 
 @attempt("daemon-outlives-payload")

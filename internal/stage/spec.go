@@ -15,6 +15,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/procjail/procjail/internal/wrap/bwrap"
 	"syscall"
 )
 
@@ -26,8 +27,9 @@ const ControlFD = 3
 
 // Kinds of sandbox a stage builds.
 const (
-	KindRlimits = "rlimits"
-	KindUnshare = "unshare"
+	KindRlimits    = "rlimits"
+	KindUnshare    = "unshare"
+	KindBubblewrap = "bubblewrap"
 )
 
 // Spec is everything a stage needs to build the sandbox and run the payload.
@@ -47,6 +49,10 @@ type Spec struct {
 	Seccomp []byte `json:"seccomp,omitempty"`
 	// NoNewPrivs sets no_new_privs for the payload.
 	NoNewPrivs bool `json:"no_new_privs"`
+
+	// Bubblewrap only: the bwrap command the stage runs as the payload,
+	// with the descriptors it refers to (opened by the stage).
+	Wrap *bwrap.Command `json:"wrap,omitempty"`
 
 	// Unshare only.
 	Hostname string `json:"hostname,omitempty"`

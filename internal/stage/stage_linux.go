@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/procjail/procjail/internal/fsview"
+	"github.com/procjail/procjail/internal/wrap/bwrap"
 	"os"
 	"os/signal"
 	"runtime"
@@ -37,13 +38,14 @@ func Main() {
 }
 
 type stage struct {
-	spec    Spec
-	ctl     *os.File
-	enc     *json.Encoder
-	applied []string
-	steps   []Step
-	prep    *fsview.Preparation // the view's plan-independent start, done early
-	prepErr error
+	spec      Spec
+	ctl       *os.File
+	enc       *json.Encoder
+	applied   []string
+	steps     []Step
+	wrapFiles []*os.File          // descriptors for bwrap (Bubblewrap only)
+	prep      *fsview.Preparation // the view's plan-independent start, done early
+	prepErr   error
 }
 
 // step records the end of a setup step.
@@ -89,6 +91,9 @@ func (s *stage) start() (int, error) {
 	if err := s.prepare(); err != nil {
 		return 0, err
 	}
+	if err := s.openWrapFiles(); err != nil {
+		return 0, err
+	}
 	if err := s.setRlimits(s.spec.Rlimits); err != nil {
 		return 0, err
 	}
@@ -115,6 +120,14 @@ func (s *stage) setRlimits(rl []Rlimit) error {
 			if need := uint64(vmData()) + 32<<20; need > r.Cur {
 				r.Cur, r.Max = need, need
 				s.applied = append(s.applied, fmt.Sprintf("rlimit-data-raised:%d", need))
+			}
+		}
+		if r.Resource == unix.RLIMIT_NOFILE && len(s.wrapFiles) > 0 {
+			// bwrap receives a descriptor per bind and opens more while
+			// it builds the sandbox: below that it cannot start.
+			if need := uint64(len(s.wrapFiles) + 3 + wrapFDHeadroom); need > r.Cur {
+				r.Cur, r.Max = need, need
+				s.applied = append(s.applied, fmt.Sprintf("rlimit-nofile-raised:%d", need))
 			}
 		}
 		if r.Resource == unix.RLIMIT_NPROC && os.Geteuid() != 0 {
@@ -173,10 +186,49 @@ func (s *stage) forkPayload() (int, error) {
 	if s.spec.UID >= 0 {
 		sys.Credential = &syscall.Credential{Uid: uint32(s.spec.UID), Gid: uint32(s.spec.GID), Groups: []uint32{}}
 	}
+	if s.spec.Wrap != nil {
+		return s.forkWrapper(sys)
+	}
 	attr := &syscall.ProcAttr{Dir: s.spec.Dir, Env: s.spec.Env, Files: []uintptr{0, 1, 2}, Sys: sys}
 	pid, err := syscall.ForkExec(s.spec.Path, s.spec.Argv, attr)
 	if err != nil {
 		return 0, execError(s.spec.Path, err)
+	}
+	return pid, nil
+}
+
+// wrapFDHeadroom is how many descriptors bwrap may open beyond those it
+// is given.
+const wrapFDHeadroom = 32
+
+// openWrapFiles opens the descriptors bwrap's command line refers to,
+// before the limits are set.
+func (s *stage) openWrapFiles() error {
+	if s.spec.Wrap == nil {
+		return nil
+	}
+	files, err := s.spec.Wrap.OpenFiles()
+	if err != nil {
+		return &StepError{Step: "bubblewrap descriptors", Err: err}
+	}
+	s.wrapFiles = files
+	return nil
+}
+
+// forkWrapper starts bwrap as the payload: with an empty environment (the
+// payload's is in its options), and exactly the descriptors its command
+// line refers to, as fds 3 and up.
+func (s *stage) forkWrapper(sys *syscall.SysProcAttr) (int, error) {
+	w := s.spec.Wrap
+	defer bwrap.CloseFiles(s.wrapFiles)
+	fds := []uintptr{0, 1, 2}
+	for _, f := range s.wrapFiles {
+		fds = append(fds, f.Fd())
+	}
+	attr := &syscall.ProcAttr{Dir: "/", Env: w.Env, Files: fds, Sys: sys}
+	pid, err := syscall.ForkExec(w.Path, w.Args, attr)
+	if err != nil {
+		return 0, execError(w.Path, err)
 	}
 	return pid, nil
 }

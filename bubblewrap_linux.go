@@ -1,0 +1,69 @@
+package procjail
+
+import (
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/procjail/procjail/internal/stage"
+	"github.com/procjail/procjail/internal/wrap/bwrap"
+)
+
+// bwrapProbe runs bubblewrap once with the exact command line shape the
+// strategy uses (a minimal view, procjail's filter), bounded in time.
+var bwrapProbe = sync.OnceValue(func() bwrap.ProbeResult {
+	path, err := exec.LookPath("bwrap")
+	if err != nil {
+		path = bwrap.DefaultPath
+	}
+	return bwrap.Probe(path, 10*time.Second)
+})
+
+func bubblewrapFeature() Feature {
+	r := bwrapProbe()
+	f := Feature{Available: r.Present && r.Working, Detail: r.Version, Reason: r.Reason}
+	if r.Setuid {
+		f.Detail += " (setuid)"
+	}
+	if !f.Available && f.Reason == "" {
+		f.Reason = "bwrap is not installed"
+	}
+	if !f.Available {
+		f.Hint = "install bubblewrap " + bwrap.MinVersion + " or later (apt-get install bubblewrap)"
+	}
+	return f
+}
+
+// startBubblewrap runs the payload under bwrap, itself started by a stage
+// that applies the limits, closes stray descriptors, supervises and
+// reports (bwrap's own launcher exits with the payload, so the figures are
+// what the stage reaps).
+func (j *job) startBubblewrap(enf Enforcement, ids sandboxIDs) (*Process, error) {
+	if j.cfg.AllowLocalhost {
+		return nil, &Error{Op: "spawn", Field: "allow_localhost", Err: ErrStrategyUnavailable,
+			Detail: "forwarding the host's loopback ports is not available under bubblewrap in this version",
+			Hint:   "use strategy unshare for allow_localhost"}
+	}
+	plan, err := cachedPlan(j.viewRequest())
+	if err != nil {
+		return nil, &Error{Op: "spawn", Step: "filesystem view", Err: errorsJoinSetup(err)}
+	}
+	argv := append([]string{j.runtime}, j.argv[1:]...)
+	cmd, err := bwrap.Build(bwrap.Input{
+		BwrapPath: bwrapProbe().Path, Plan: &plan, Argv: argv,
+		Env: sandboxHome(j.env, j.cfg.EnvSet), Dir: j.workDir,
+		UID: sandboxUID, GID: sandboxGID, Hostname: sandboxHostname,
+		UnshareNet: true, Seccomp: j.seccompProgram(false),
+		AsRoot: ids.dedicated, HostUID: ids.uid, HostGID: ids.gid,
+	})
+	if err != nil {
+		return nil, &Error{Op: "spawn", Step: "bubblewrap command", Err: errorsJoinSetup(err)}
+	}
+	spec := j.baseSpec(stage.KindBubblewrap, ids)
+	spec.Wrap = &cmd
+	attr := &syscall.SysProcAttr{Setsid: true}
+	return j.startStage(Bubblewrap, spec, attr, enf, func(c *exec.Cmd) func() {
+		return rlimitsSweeper(c.Process.Pid, ids)
+	})
+}
