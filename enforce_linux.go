@@ -3,6 +3,7 @@ package procjail
 import (
 	"fmt"
 	"os"
+	"strings"
 )
 
 // enforcement is what strategy will enforce for this job on this host.
@@ -20,6 +21,8 @@ func (j *job) enforcement(s Strategy, ids sandboxIDs) Enforcement {
 		j.rlimitsLayers(add, caps, ids)
 	case Bubblewrap:
 		j.bubblewrapLayers(add, caps, ids)
+	case Firejail:
+		j.firejailLayers(add, caps)
 	}
 	j.commonLayers(add, caps, s, ids)
 	return e
@@ -57,6 +60,26 @@ func (j *job) bubblewrapLayers(add addLayer, caps Capabilities, ids sandboxIDs) 
 	add(RequireLandlock, false, "bubblewrap cannot apply procjail's Landlock ruleset")
 }
 
+func (j *job) firejailLayers(add addLayer, caps Capabilities) {
+	cmd, err := j.firejailCommand()
+	lim := cmd.Limitations
+	if err != nil {
+		lim = append(lim, err.Error())
+	}
+	add(RequireFilesystem, true, "firejail: empty private home, private /tmp and /dev, minimal /etc, host top-level directories emptied, work dir "+j.workDirMode()+"; /tmp is not size-limited")
+	add(RequireNetwork, true, "firejail --net=none: own network namespace")
+	add(RequirePID, true, "firejail pid namespace")
+	add(RequireIPC, false, "firejail does not give the sandbox its own SysV IPC and keyrings here")
+	add(RequireTreeKill, true, "the stage kills firejail, whose pid namespace takes the tree with it")
+	add(RequireSecretEnv, true, "secrets stripped; firejail passes exactly the payload's environment")
+	if os.Geteuid() == 0 {
+		add(RequireUnprivileged, false, "firejail runs as the caller and cannot take root away from the payload when the caller is root; "+strings.Join(lim, "; "))
+	} else {
+		add(RequireUnprivileged, true, "caller's uid (not root), all capabilities dropped, no_new_privs")
+	}
+	add(RequireLandlock, false, "firejail cannot apply procjail's Landlock ruleset")
+}
+
 func (j *job) rlimitsLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
 	who := "the caller's uid"
 	if ids.dedicated {
@@ -85,7 +108,9 @@ func (j *job) rlimitsLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
 }
 
 func (j *job) commonLayers(add addLayer, caps Capabilities, s Strategy, ids sandboxIDs) {
-	if caps.Seccomp.Available {
+	if s == Firejail {
+		add(RequireSeccomp, false, "firejail installs its own filter, not procjail's (no argument filtering: TIOCSTI is not blocked)")
+	} else if caps.Seccomp.Available {
 		add(RequireSeccomp, true, "procjail's deny-list filter; foreign architectures killed")
 	} else {
 		add(RequireSeccomp, false, caps.Seccomp.Reason)

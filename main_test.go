@@ -28,7 +28,7 @@ func strategiesUnderTest(t *testing.T) []procjail.Strategy {
 	t.Helper()
 	caps := procjail.ProbeCapabilities()
 	var out []procjail.Strategy
-	for _, s := range []procjail.Strategy{procjail.Unshare, procjail.Bubblewrap, procjail.Rlimits} {
+	for _, s := range []procjail.Strategy{procjail.Unshare, procjail.Bubblewrap, procjail.Firejail, procjail.Rlimits} {
 		if f := caps.Strategies[s.String()]; f.Available {
 			out = append(out, s)
 		} else {

@@ -25,7 +25,7 @@ func probe() Capabilities {
 		Landlock:   landlockFeature(),
 		Pidfd:      probePidfd(),
 		Bubblewrap: bubblewrapFeature(),
-		Firejail:   Feature{Reason: "the firejail strategy is not implemented in this version"},
+		Firejail:   firejailFeature(),
 		CgroupV2:   Feature{Reason: "cgroup limits and accounting are not implemented in this version", Hint: "limits are rlimits; see Enforced() for what is per process"},
 		CgroupV1:   Feature{Reason: "cgroup limits and accounting are not implemented in this version", Hint: "limits are rlimits; see Enforced() for what is per process"},
 	}

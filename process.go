@@ -219,24 +219,46 @@ func (p *Process) releaseIO() {
 // watch waits for the supervisor, then finalises the usage.
 func (p *Process) watch() {
 	u, err := p.sup.wait()
-	if p.stderr != nil {
-		p.stderr.Wait()
-	}
-	if p.copied != nil {
-		<-p.copied
-	}
+	p.drainOutput()
 	p.mu.Lock()
 	if p.timer != nil {
 		p.timer.Stop()
 	}
 	u.Wall = Duration(time.Since(p.start))
-	if p.reason != "" && (u.Reason == ExitSignaled || u.Reason == ExitKilled) {
-		u.Reason = p.reason
+	if p.reason != "" && (u.Reason == ExitSignaled || u.Reason == ExitKilled || u.Reason == ExitLost) {
+		u.Reason = p.reason // we ended it; Detail keeps what the supervisor said, if anything
 	}
 	p.usage, p.waitErr = u, err
 	p.mu.Unlock()
 	close(p.done)
 	sandboxEnded(p.strategy)
+}
+
+// outputGrace bounds how long Wait waits, once the supervisor is gone, for
+// the payload's stderr (and WithStdio's stdout) to reach end-of-file: a
+// process that escaped the tree kill while holding them must not hang the
+// caller.
+const outputGrace = 2 * time.Second
+
+func (p *Process) drainOutput() {
+	t := time.NewTimer(outputGrace)
+	defer t.Stop()
+	if p.stderr != nil {
+		done := make(chan struct{})
+		go func() { p.stderr.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-t.C:
+			p.stderr.Close()
+			<-done
+		}
+	}
+	if p.copied != nil {
+		select {
+		case <-p.copied:
+		case <-t.C:
+		}
+	}
 }
 
 func (p *Process) armTimeout() {

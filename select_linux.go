@@ -2,6 +2,7 @@ package procjail
 
 import (
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -14,6 +15,9 @@ func (j *job) spawn() (*Process, error) {
 	}
 	var warm *launched
 	ids := allocIDs()
+	if strategy == Firejail {
+		ids = sandboxIDs{uid: os.Getuid(), gid: os.Getgid()} // see startFirejail
+	}
 	if strategy == Unshare {
 		if warm = pool.take(); warm != nil {
 			ids = warm.ids
@@ -34,6 +38,8 @@ func (j *job) spawn() (*Process, error) {
 		return j.startUnshare(enf, ids, warm)
 	case Bubblewrap:
 		return j.startBubblewrap(enf, ids)
+	case Firejail:
+		return j.startFirejail(enf)
 	}
 	return nil, &Error{Op: "spawn", Detail: strategy.String(), Err: ErrStrategyUnavailable,
 		Hint: "this strategy is not available in this build; use unshare or rlimits"}

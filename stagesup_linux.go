@@ -64,8 +64,8 @@ type stageSup struct {
 	once   sync.Once
 	exited chan struct{}
 	fwd    *netfwd.Forwarder // relays the allowed host loopback ports, or nil
-	// wrapped: the stage's payload is bwrap, which exits with 128+N when
-	// the sandboxed program was killed by signal N.
+	// wrapped: the stage's payload is bwrap or firejail, which exit with
+	// 128+N when the sandboxed program was killed by signal N.
 	wrapped bool
 }
 
@@ -147,7 +147,7 @@ func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysP
 // or setup failed.
 func (j *job) runStage(l *launched, strategy Strategy, spec *stage.Spec, enf Enforcement, sweep func(*exec.Cmd) func()) (*Process, error) {
 	sent := stage.Monotonic()
-	sup := &stageSup{cmd: l.cmd, ctl: l.ctl, dec: json.NewDecoder(l.ctl), enc: json.NewEncoder(l.ctl), cfg: &j.cfg, exited: make(chan struct{}), wrapped: spec.Wrap != nil}
+	sup := &stageSup{cmd: l.cmd, ctl: l.ctl, dec: json.NewDecoder(l.ctl), enc: json.NewEncoder(l.ctl), cfg: &j.cfg, exited: make(chan struct{}), wrapped: spec.Wrap != nil || spec.Firejail != nil}
 	if sweep != nil {
 		sup.sweep = sweep(l.cmd)
 	}
@@ -344,7 +344,9 @@ func usageFromExit(m *stage.Msg, cfg *Config, wrapped bool) (u Usage) {
 		// bwrap reports a signal N as exit status 128+N; a program that
 		// exits with such a code looks the same (noted in Detail).
 		ws = syscall.WaitStatus(code - 128)
-		defer func() { u.Detail = fmt.Sprintf("bwrap exit status %d read as signal %d", code, code-128) }()
+		defer func() {
+			u.Detail = fmt.Sprintf("exit status %d of the external sandbox read as signal %d", code, code-128)
+		}()
 	}
 	u = Usage{UserCPU: Duration(m.UtimeNs), SysCPU: Duration(m.StimeNs), PeakRSS: uint64(m.MaxRSS), Source: "rusage"}
 	switch {

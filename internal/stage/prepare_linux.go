@@ -7,7 +7,7 @@ import (
 // prepare does the kind-specific setup that needs no per-thread state.
 func (s *stage) prepare() error {
 	switch s.spec.Kind {
-	case KindRlimits, KindBubblewrap:
+	case KindRlimits, KindBubblewrap, KindFirejail:
 		// Orphaned descendants are reparented to us, so we can reap and
 		// account for them and kill them at the end.
 		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {

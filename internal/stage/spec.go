@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/procjail/procjail/internal/wrap/bwrap"
+	"github.com/procjail/procjail/internal/wrap/firejail"
 	"syscall"
 )
 
@@ -30,6 +31,7 @@ const (
 	KindRlimits    = "rlimits"
 	KindUnshare    = "unshare"
 	KindBubblewrap = "bubblewrap"
+	KindFirejail   = "firejail"
 )
 
 // Spec is everything a stage needs to build the sandbox and run the payload.
@@ -53,6 +55,8 @@ type Spec struct {
 	// Bubblewrap only: the bwrap command the stage runs as the payload,
 	// with the descriptors it refers to (opened by the stage).
 	Wrap *bwrap.Command `json:"wrap,omitempty"`
+	// Firejail only: the firejail command the stage runs as the payload.
+	Firejail *firejail.Command `json:"firejail,omitempty"`
 
 	// Unshare only.
 	Hostname string `json:"hostname,omitempty"`

@@ -123,11 +123,14 @@ func (s *stage) setRlimits(rl []Rlimit) error {
 			}
 		}
 		if r.Resource == unix.RLIMIT_NOFILE && len(s.wrapFiles) > 0 {
-			// bwrap receives a descriptor per bind and opens more while
-			// it builds the sandbox: below that it cannot start.
+			// bwrap (firejail) receives a descriptor per bind (its
+			// profile) and opens more while it builds the sandbox:
+			// below that it cannot start.
 			if need := uint64(len(s.wrapFiles) + 3 + wrapFDHeadroom); need > r.Cur {
 				r.Cur, r.Max = need, need
-				s.applied = append(s.applied, fmt.Sprintf("rlimit-nofile-raised:%d", need))
+				if s.spec.Wrap != nil { // firejail sets max_fds again itself
+					s.applied = append(s.applied, fmt.Sprintf("rlimit-nofile-raised:%d", need))
+				}
 			}
 		}
 		if r.Resource == unix.RLIMIT_NPROC && os.Geteuid() != 0 {
@@ -186,7 +189,7 @@ func (s *stage) forkPayload() (int, error) {
 	if s.spec.UID >= 0 {
 		sys.Credential = &syscall.Credential{Uid: uint32(s.spec.UID), Gid: uint32(s.spec.GID), Groups: []uint32{}}
 	}
-	if s.spec.Wrap != nil {
+	if s.spec.Wrap != nil || s.spec.Firejail != nil {
 		return s.forkWrapper(sys)
 	}
 	attr := &syscall.ProcAttr{Dir: s.spec.Dir, Env: s.spec.Env, Files: []uintptr{0, 1, 2}, Sys: sys}
@@ -204,31 +207,46 @@ const wrapFDHeadroom = 32
 // openWrapFiles opens the descriptors bwrap's command line refers to,
 // before the limits are set.
 func (s *stage) openWrapFiles() error {
-	if s.spec.Wrap == nil {
+	var files []*os.File
+	var err error
+	switch {
+	case s.spec.Wrap != nil:
+		files, err = s.spec.Wrap.OpenFiles()
+	case s.spec.Firejail != nil:
+		files, err = s.spec.Firejail.OpenFiles()
+	default:
 		return nil
 	}
-	files, err := s.spec.Wrap.OpenFiles()
 	if err != nil {
-		return &StepError{Step: "bubblewrap descriptors", Err: err}
+		return &StepError{Step: s.spec.Kind + " descriptors", Err: err}
 	}
 	s.wrapFiles = files
 	return nil
+}
+
+// wrapper returns the command of the external sandbox the stage runs.
+func (s *stage) wrapper() (path string, args, env []string) {
+	if w := s.spec.Wrap; w != nil {
+		return w.Path, w.Args, w.Env
+	}
+	f := s.spec.Firejail
+	return f.Path, f.Args, f.Env
 }
 
 // forkWrapper starts bwrap as the payload: with an empty environment (the
 // payload's is in its options), and exactly the descriptors its command
 // line refers to, as fds 3 and up.
 func (s *stage) forkWrapper(sys *syscall.SysProcAttr) (int, error) {
-	w := s.spec.Wrap
+	path, args, env := s.wrapper()
 	defer bwrap.CloseFiles(s.wrapFiles)
 	fds := []uintptr{0, 1, 2}
 	for _, f := range s.wrapFiles {
 		fds = append(fds, f.Fd())
 	}
-	attr := &syscall.ProcAttr{Dir: "/", Env: w.Env, Files: fds, Sys: sys}
-	pid, err := syscall.ForkExec(w.Path, w.Args, attr)
+	attr := &syscall.ProcAttr{Dir: "/", Env: env, Files: fds, Sys: sys}
+	pid, err := syscall.ForkExec(path, args, attr)
 	if err != nil {
-		return 0, execError(w.Path, err)
+		return 0, execError(path, err)
 	}
 	return pid, nil
 }
