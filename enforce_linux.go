@@ -2,13 +2,14 @@ package procjail
 
 import (
 	"fmt"
+	"github.com/procjail/procjail/internal/cgroup"
 	"os"
 	"strings"
 )
 
 // enforcement is what strategy will enforce for this job on this host.
 // It is computed before the sandbox starts, so Require can fail closed.
-func (j *job) enforcement(s Strategy, ids sandboxIDs) Enforcement {
+func (j *job) enforcement(s Strategy, ids sandboxIDs, cgroupWhy string) Enforcement {
 	caps := ProbeCapabilities()
 	e := Enforcement{Strategy: s}
 	add := func(r Requirement, ok bool, how string) {
@@ -24,7 +25,7 @@ func (j *job) enforcement(s Strategy, ids sandboxIDs) Enforcement {
 	case Firejail:
 		j.firejailLayers(add, caps)
 	}
-	j.commonLayers(add, caps, s, ids)
+	j.commonLayers(add, caps, s, ids, cgroupWhy)
 	return e
 }
 
@@ -107,7 +108,7 @@ func (j *job) rlimitsLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
 	}
 }
 
-func (j *job) commonLayers(add addLayer, caps Capabilities, s Strategy, ids sandboxIDs) {
+func (j *job) commonLayers(add addLayer, caps Capabilities, s Strategy, ids sandboxIDs, cgroupWhy string) {
 	if s == Firejail {
 		add(RequireSeccomp, false, "firejail installs its own filter, not procjail's (no argument filtering: TIOCSTI is not blocked)")
 	} else if caps.Seccomp.Available {
@@ -115,8 +116,17 @@ func (j *job) commonLayers(add addLayer, caps Capabilities, s Strategy, ids sand
 	} else {
 		add(RequireSeccomp, false, caps.Seccomp.Reason)
 	}
-	add(RequireMemoryLimit, false, fmt.Sprintf("no cgroup: RLIMIT_DATA=%d per process, not for the whole tree", j.cfg.MaxMemoryBytes))
-	add(RequireCPULimit, false, fmt.Sprintf("no cgroup: RLIMIT_CPU=%ds per process, not for the whole tree", j.cfg.MaxCPUSeconds))
+	sg := j.group
+	if sg != nil && s == Rlimits && !ids.dedicated {
+		// The payload shares the caller's uid, which owns a delegated
+		// cgroup's files: it could raise its own limits.
+		cgroupWhy, sg = "the payload shares the caller's uid, which owns the cgroup's files", nil
+	}
+	j.cgroupLayers(add, sg, cgroupWhy)
+	if sg != nil && sg.have&cgroup.Pids != 0 {
+		add(RequireProcessLimit, true, fmt.Sprintf("cgroup pids.max=%d for the whole tree (processes and threads)", j.cfg.MaxProcesses))
+		return
+	}
 	switch {
 	case s == Unshare, s == Bubblewrap && ids.dedicated:
 		add(RequireProcessLimit, true, fmt.Sprintf("RLIMIT_NPROC=%d counted in the sandbox's own user namespace (plus the supervisor's threads)", j.cfg.MaxProcesses))

@@ -4,6 +4,8 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -73,9 +75,15 @@ func (j *job) firejailCommand() (firejail.Command, error) {
 		home = u.HomeDir
 	}
 	c := &j.cfg
+	// Inside, the home is firejail's empty private one, at the caller's
+	// password-database home; a HOME elsewhere makes firejail fail.
+	env := j.env
+	if _, set := c.EnvSet["HOME"]; !set {
+		env = append(slices.DeleteFunc(slices.Clone(env), func(kv string) bool { return strings.HasPrefix(kv, "HOME=") }), "HOME="+home)
+	}
 	return firejail.Build(firejail.Input{
 		FirejailPath: firejailProbe().Path, Plan: &plan,
-		Argv: append([]string{j.runtime}, j.argv[1:]...), Env: j.env, Dir: j.workDir,
+		Argv: append([]string{j.runtime}, j.argv[1:]...), Env: env, Dir: j.workDir,
 		Home: home, Root: root, UnshareNet: true, Hostname: sandboxHostname,
 		Limits: firejail.Limits{NoFile: c.MaxFDs, CPUSeconds: c.MaxCPUSeconds, FileSize: c.MaxDiskBytes},
 		AsRoot: os.Geteuid() == 0,

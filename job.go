@@ -21,6 +21,7 @@ type job struct {
 	argv     []string
 	env      []string
 	opts     spawnOptions
+	group    *sandboxGroup // the sandbox\'s cgroup, or nil
 	begun    time.Time     // when Spawn was called
 	prepared time.Duration // time spent preparing in the caller before the clone
 }

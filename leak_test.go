@@ -2,6 +2,7 @@ package procjail_test
 
 import (
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,6 +29,9 @@ func TestNoLeaksAfterManyCycles(t *testing.T) {
 			}
 			p := spawn(t, h, dir, cfg)
 			seen[p.Pid()] = true
+			if mem, _ := p.Enforced().Layer(procjail.RequireMemoryLimit); i == 0 && mem.Enforced && len(ourCgroups()) == 0 {
+				t.Fatal("a sandbox with a cgroup limit runs, but its cgroup is not found: the leftover check cannot work")
+			}
 			switch i % 3 {
 			case 0:
 				p.CloseStdin()
@@ -59,6 +63,9 @@ func TestNoLeaksAfterManyCycles(t *testing.T) {
 		if n := childrenOf(os.Getpid()); n > 0 {
 			t.Errorf("%d children of the test process remain", n)
 		}
+		if left := ourCgroups(); len(left) > 0 {
+			t.Errorf("cgroups left behind: %v", left)
+		}
 	})
 }
 
@@ -86,3 +93,21 @@ func childrenOf(pid int) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// ourCgroups lists the sandbox cgroups this process created that still
+// exist (their names carry the creating pid).
+func ourCgroups() []string {
+	var out []string
+	mark := "-" + strconv.Itoa(os.Getpid()) + "-"
+	filepath.WalkDir("/sys/fs/cgroup", func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), "pj-") && strings.Contains(d.Name(), mark) {
+			out = append(out, p)
+			return filepath.SkipDir
+		}
+		return nil
+	})
+	return out
+}

@@ -26,9 +26,8 @@ func probe() Capabilities {
 		Pidfd:      probePidfd(),
 		Bubblewrap: bubblewrapFeature(),
 		Firejail:   firejailFeature(),
-		CgroupV2:   Feature{Reason: "cgroup limits and accounting are not implemented in this version", Hint: "limits are rlimits; see Enforced() for what is per process"},
-		CgroupV1:   Feature{Reason: "cgroup limits and accounting are not implemented in this version", Hint: "limits are rlimits; see Enforced() for what is per process"},
 	}
+	c.CgroupV2, c.CgroupV1 = cgroupFeatures()
 	c.UserNamespaces = probeUserNS()
 	c.Strategies = map[string]Feature{
 		Unshare.String():    unshareFeature(c.UserNamespaces),

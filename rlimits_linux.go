@@ -1,7 +1,10 @@
 package procjail
 
 import (
+	"slices"
+
 	"fmt"
+	"github.com/procjail/procjail/internal/cgroup"
 	"os"
 	"os/exec"
 	"syscall"
@@ -58,7 +61,7 @@ func (j *job) baseSpec(kind string, ids sandboxIDs) *stage.Spec {
 
 // nprocHeadroom is added to RLIMIT_NPROC when the payload shares the
 // caller's uid without a user namespace of its own.
-const nprocHeadroom = 64
+const nprocHeadroom = 512
 
 // rlimits returns the per-process limits every strategy applies. In a user
 // namespace (ns) RLIMIT_NPROC counts only the tasks of that namespace, so
@@ -72,7 +75,7 @@ func (j *job) rlimits(ids sandboxIDs, ns bool) []stage.Rlimit {
 		// headroom for the caller's own new threads.
 		nproc += uint64(tasksOfUID(os.Getuid())) + nprocHeadroom
 	}
-	return []stage.Rlimit{
+	out := []stage.Rlimit{
 		{Resource: unix.RLIMIT_CPU, Cur: c.MaxCPUSeconds, Max: c.MaxCPUSeconds + 1},
 		{Resource: unix.RLIMIT_NOFILE, Cur: c.MaxFDs, Max: c.MaxFDs},
 		{Resource: unix.RLIMIT_NPROC, Cur: nproc, Max: nproc},
@@ -82,6 +85,12 @@ func (j *job) rlimits(ids sandboxIDs, ns bool) []stage.Rlimit {
 		{Resource: unix.RLIMIT_MEMLOCK, Cur: 64 * KiB, Max: 64 * KiB},
 		{Resource: unix.RLIMIT_MSGQUEUE, Cur: 0, Max: 0},
 	}
+	if j.group != nil && j.group.have&cgroup.Memory != 0 {
+		// The cgroup bounds resident memory for the whole tree; a
+		// per-process data limit would only make allocations fail first.
+		out = slices.DeleteFunc(out, func(r stage.Rlimit) bool { return r.Resource == unix.RLIMIT_DATA })
+	}
+	return out
 }
 
 // tasksOfUID counts the threads the uid runs (what RLIMIT_NPROC counts).

@@ -23,7 +23,9 @@ func (j *job) spawn() (*Process, error) {
 			ids = warm.ids
 		}
 	}
-	enf := j.enforcement(strategy, ids)
+	var why string
+	j.group, why = j.newGroup()
+	enf := j.enforcement(strategy, ids, why)
 	enf.Skipped = skipped
 	if missing := enf.Missing(j.cfg.Require); len(missing) > 0 {
 		return nil, j.giveBack(warm, requirementError(strategy, missing))
@@ -45,10 +47,15 @@ func (j *job) spawn() (*Process, error) {
 		Hint: "this strategy is not available in this build; use unshare or rlimits"}
 }
 
-// giveBack discards a warm stage a failed spawn did not use.
+// giveBack discards a warm stage and the cgroup a failed spawn did not
+// use.
 func (j *job) giveBack(l *launched, err error) error {
 	if l != nil {
 		go l.discard()
+	}
+	if j.group != nil {
+		j.group.g.Remove()
+		j.group = nil
 	}
 	return err
 }

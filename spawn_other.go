@@ -22,3 +22,5 @@ func sandboxEnded(Strategy) {}
 // SetWarmStages does nothing on this OS: there are no sandboxes to keep
 // ready.
 func SetWarmStages(n int) {}
+
+type sandboxGroup struct{}

@@ -67,6 +67,7 @@ type stageSup struct {
 	// wrapped: the stage's payload is bwrap or firejail, which exit with
 	// 128+N when the sandboxed program was killed by signal N.
 	wrapped bool
+	group   *sandboxGroup // the sandbox's cgroup, or nil
 }
 
 func socketpair() (parent, child *os.File, err error) {
@@ -151,6 +152,10 @@ func (j *job) runStage(l *launched, strategy Strategy, spec *stage.Spec, enf Enf
 	if sweep != nil {
 		sup.sweep = sweep(l.cmd)
 	}
+	if err := sup.enterGroup(j.group); err != nil {
+		l.io.closeAll()
+		return nil, err
+	}
 	started, err := sup.handshake(spec)
 	if err != nil {
 		l.io.closeAll()
@@ -161,8 +166,24 @@ func (j *job) runStage(l *launched, strategy Strategy, spec *stage.Spec, enf Enf
 	p.enforced.noteApplied(started.Applied)
 	j.attach(p, l.io)
 	p.armTimeout()
+	j.group.watchCPU(p, time.Duration(j.cfg.MaxCPUSeconds)*time.Second)
 	go p.watch()
 	return p, nil
+}
+
+// enterGroup moves the stage into the sandbox's cgroup before it has the
+// spec: it forks the payload only after, so nothing of the tree can start
+// outside the group (cgroup v1 has no placement at clone time).
+func (s *stageSup) enterGroup(g *sandboxGroup) error {
+	if g == nil {
+		return nil
+	}
+	s.group = g
+	if err := g.g.AddProc(s.cmd.Process.Pid); err != nil {
+		s.abort()
+		return &Error{Op: "spawn", Step: "enter cgroup", Err: errorsJoinSetup(err)}
+	}
+	return nil
 }
 
 func startError(s Strategy, err error) error {
@@ -259,6 +280,10 @@ func setupError(m *stage.Msg) error {
 // abort kills a stage that failed to start and reaps it.
 func (s *stageSup) abort() {
 	s.closeForwarder()
+	if s.group != nil {
+		s.group.g.Kill()
+		defer s.group.g.Remove()
+	}
 	s.cmd.Process.Kill()
 	s.cmd.Wait()
 	if s.sweep != nil {
@@ -293,6 +318,9 @@ func (s *stageSup) hardKillAfter(d time.Duration) {
 	case <-s.exited:
 	case <-t.C:
 		s.cmd.Process.Kill()
+		if s.group != nil {
+			s.group.g.Kill()
+		}
 	}
 }
 
@@ -321,6 +349,7 @@ func (s *stageSup) wait() (Usage, error) {
 		u = usageFromExit(exit, s.cfg, s.wrapped)
 	}
 	u.Localhost = fwd
+	s.group.finish(&u)
 	return u, nil
 }
 

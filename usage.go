@@ -25,14 +25,16 @@ const (
 // (or from the sandbox's cgroup), never from a launcher such as bwrap.
 type Usage struct {
 	Reason   ExitReason `json:"reason"`
-	ExitCode int        `json:"exit_code"`        // exit status, or 128+signal
-	Signal   string     `json:"signal,omitempty"` // "SIGKILL" when killed by a signal
-	Wall     Duration   `json:"wall"`             // Spawn to exit
-	UserCPU  Duration   `json:"user_cpu"`         // user CPU of the whole tree
-	SysCPU   Duration   `json:"sys_cpu"`          // system CPU of the whole tree
-	PeakRSS  uint64     `json:"peak_rss_bytes"`   // largest resident set (per process without a cgroup)
-	Source   string     `json:"source"`           // where the figures come from: "rusage" or "cgroup"
-	Detail   string     `json:"detail,omitempty"` // for setup-error and lost
+	ExitCode int        `json:"exit_code"`           // exit status, or 128+signal
+	Signal   string     `json:"signal,omitempty"`    // "SIGKILL" when killed by a signal
+	Wall     Duration   `json:"wall"`                // Spawn to exit
+	UserCPU  Duration   `json:"user_cpu"`            // user CPU of the whole tree
+	SysCPU   Duration   `json:"sys_cpu"`             // system CPU of the whole tree
+	PeakRSS  uint64     `json:"peak_rss_bytes"`      // largest resident set (per process without a cgroup)
+	OOMKills uint64     `json:"oom_kills,omitempty"` // processes the OOM killer ended (cgroup)
+	PidsPeak uint64     `json:"pids_peak,omitempty"` // most tasks at once (cgroup)
+	Source   string     `json:"source"`              // where the figures come from: "rusage" or "cgroup"
+	Detail   string     `json:"detail,omitempty"`    // for setup-error and lost
 	// Localhost counts what the sandbox sent to and received from the
 	// host's loopback services through AllowLocalhostPorts (nil when
 	// nothing is forwarded): evidence of what the code tried to reach.

@@ -1,0 +1,145 @@
+package procjail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/procjail/procjail/internal/cgroup"
+)
+
+// cgroupHost is the host's cgroup layout, detected once; groups left by a
+// crashed caller are reclaimed then.
+var cgroupHost = sync.OnceValues(func() (*cgroup.Host, error) {
+	h, err := cgroup.Detect()
+	if err == nil {
+		h.ReclaimStale()
+	}
+	return h, err
+})
+
+var groupSeq atomic.Uint64
+
+// sandboxGroup is a sandbox's cgroup and what it enforces.
+type sandboxGroup struct {
+	g      *cgroup.Group
+	have   cgroup.Resource // limited or accounted through the group
+	cancel context.CancelFunc
+}
+
+// newGroup creates the sandbox's cgroup with every limit this host's
+// cgroups can enforce; nil (and the reason) when there is no usable
+// hierarchy. Limits the group cannot take are left to rlimits and
+// reported.
+func (j *job) newGroup() (*sandboxGroup, string) {
+	h, err := cgroupHost()
+	if err != nil {
+		return nil, err.Error()
+	}
+	have := h.Have()
+	if have == 0 {
+		return nil, h.Why(cgroup.Memory)
+	}
+	l := cgroup.Limits{}
+	if have&cgroup.Memory != 0 {
+		l.MemoryBytes = j.cfg.MaxMemoryBytes
+	}
+	if have&cgroup.Pids != 0 {
+		l.Pids = j.cfg.MaxProcesses
+	}
+	g, err := h.New("s"+strconv.FormatUint(groupSeq.Add(1), 10), l)
+	if err != nil {
+		return nil, err.Error()
+	}
+	return &sandboxGroup{g: g, have: have}, ""
+}
+
+// watchCPU kills the sandbox when its whole tree has used MaxCPUSeconds.
+func (sg *sandboxGroup) watchCPU(p *Process, limit time.Duration) {
+	if sg == nil || sg.have&cgroup.CPUTime == 0 {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	sg.cancel = cancel
+	go func() {
+		if sg.g.WaitCPU(ctx, limit, runtime.NumCPU()) == nil {
+			p.killFor(ExitCPULimit)
+			sg.g.Kill()
+		}
+	}()
+}
+
+// finish kills what is left in the group, reads its figures into u and
+// removes it.
+func (sg *sandboxGroup) finish(u *Usage) {
+	if sg == nil {
+		return
+	}
+	if sg.cancel != nil {
+		sg.cancel()
+	}
+	sg.g.Kill()
+	if st, err := sg.g.Stats(); err == nil {
+		applyCgroupStats(u, st)
+	}
+	if err := sg.g.Remove(); err != nil {
+		u.Detail = joinDetail(u.Detail, "cgroup not removed: "+err.Error())
+	}
+}
+
+func applyCgroupStats(u *Usage, st cgroup.Stats) {
+	u.Source = "cgroup"
+	if st.Have&cgroup.Memory != 0 {
+		u.PeakRSS = st.MemoryPeak
+		u.OOMKills = st.OOMKills
+		if st.OOMKills > 0 && (u.Reason == ExitSignaled || u.Reason == ExitLost) {
+			u.Reason = ExitOOM
+		}
+	}
+	if st.Have&cgroup.CPUTime != 0 {
+		u.UserCPU, u.SysCPU = Duration(st.CPUUser), Duration(st.CPU-st.CPUUser)
+	}
+	if st.Have&cgroup.Pids != 0 {
+		u.PidsPeak = st.PidsPeak
+	}
+}
+
+func joinDetail(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// cgroupFeatures describes the host's cgroups for ProbeCapabilities.
+func cgroupFeatures() (v2, v1 Feature) {
+	h, err := cgroupHost()
+	if err != nil {
+		no := Feature{Reason: err.Error(), Hint: cgroup.HintDelegate}
+		return no, no
+	}
+	a, b := h.Describe()
+	return Feature(a), Feature(b)
+}
+
+// cgroupLayers reports the whole-tree limits.
+func (j *job) cgroupLayers(add addLayer, sg *sandboxGroup, why string) {
+	c := &j.cfg
+	if sg != nil && sg.have&cgroup.Memory != 0 {
+		add(RequireMemoryLimit, true, fmt.Sprintf("cgroup (%s): %d bytes of resident memory for the whole tree, swap off", sg.g.Mode(), c.MaxMemoryBytes))
+	} else {
+		add(RequireMemoryLimit, false, fmt.Sprintf("no cgroup memory controller (%s): RLIMIT_DATA=%d per process, not for the whole tree. Fix: %s", why, c.MaxMemoryBytes, cgroup.HintDelegate))
+	}
+	if sg != nil && sg.have&cgroup.CPUTime != 0 {
+		add(RequireCPULimit, true, fmt.Sprintf("cgroup CPU accounting: the whole tree is killed at %ds of CPU", c.MaxCPUSeconds))
+	} else {
+		add(RequireCPULimit, false, fmt.Sprintf("no cgroup (%s): RLIMIT_CPU=%ds per process, not for the whole tree. Fix: %s", why, c.MaxCPUSeconds, cgroup.HintDelegate))
+	}
+}
+
+var errNoGroup = errors.New("no cgroup")
