@@ -2,7 +2,6 @@ package procjail
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -141,5 +140,3 @@ func (j *job) cgroupLayers(add addLayer, sg *sandboxGroup, why string) {
 		add(RequireCPULimit, false, fmt.Sprintf("no cgroup (%s): RLIMIT_CPU=%ds per process, not for the whole tree. Fix: %s", why, c.MaxCPUSeconds, cgroup.HintDelegate))
 	}
 }
-
-var errNoGroup = errors.New("no cgroup")
