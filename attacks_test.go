@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -73,6 +74,10 @@ func TestAttacks(t *testing.T) {
 		testutil.Skip(t, testutil.MissingFeature, "python3", "the attack payload is a python3 program")
 	}
 	t.Setenv("PROCJAIL_ATTACK_CANARY", "1")
+	table := map[string]map[string]string{}
+	if out := os.Getenv("PROCJAIL_ATTACK_TABLE"); out != "" {
+		t.Cleanup(func() { writeAttackTable(t, out, table) })
+	}
 	forEachStrategy(t, func(t *testing.T, s procjail.Strategy) {
 		bait := prepareBait(t)
 		cfg := procjail.DefaultConfig()
@@ -89,6 +94,7 @@ func TestAttacks(t *testing.T) {
 		enf := p.Enforced()
 		checkVerdicts(t, s, enf, results)
 		checkHostSide(t, s, enf, bait, u, harness)
+		table[s.String()] = cells(results, enf)
 	})
 }
 
@@ -250,5 +256,69 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// cells turns one strategy's results into table cells: "contained" or
+// "not contained", and for host-checked attacks what the host saw.
+func cells(results map[string]string, enf procjail.Enforcement) map[string]string {
+	out := map[string]string{}
+	for name, layer := range attackLayer {
+		res := results[name]
+		switch {
+		case strings.HasPrefix(res, "BLOCKED"):
+			out[name] = "contained"
+		case strings.HasPrefix(res, "HOSTCHECK"):
+			// checkHostSide failed the test if a claimed layer let it
+			// through; an unclaimed one is not contained.
+			if l, ok := enf.Layer(layer); ok && l.Enforced {
+				out[name] = "contained"
+			} else {
+				out[name] = "not contained"
+			}
+		default:
+			out[name] = "**not contained**"
+		}
+	}
+	return out
+}
+
+// writeAttackTable writes the attack × strategy table as Markdown, for
+// SECURITY.md (PROCJAIL_ATTACK_TABLE=file; "-root" or "-unprivileged" is
+// added to the name).
+func writeAttackTable(t *testing.T, path string, table map[string]map[string]string) {
+	who := "-root"
+	if testutil.Unprivileged() {
+		who = "-unprivileged"
+	}
+	strategies := []string{"unshare", "bubblewrap", "firejail", "rlimits"}
+	var b strings.Builder
+	b.WriteString("| attack | layer |")
+	for _, s := range strategies {
+		b.WriteString(" " + s + " |")
+	}
+	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(strategies)) + "\n")
+	names := make([]string, 0, len(attackLayer))
+	for n := range attackLayer {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		layer := string(attackLayer[n])
+		if layer == "" {
+			layer = "all"
+		}
+		fmt.Fprintf(&b, "| %s | %s |", n, layer)
+		for _, s := range strategies {
+			c := table[s][n]
+			if c == "" {
+				c = "n/a"
+			}
+			b.WriteString(" " + c + " |")
+		}
+		b.WriteString("\n")
+	}
+	if err := os.WriteFile(path+who+".md", []byte(b.String()), 0o644); err != nil {
+		t.Errorf("attack table: %v", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/procjail/procjail/internal/cgroup"
@@ -23,6 +24,23 @@ var cgroupHost = sync.OnceValues(func() (*cgroup.Host, error) {
 })
 
 var groupSeq atomic.Uint64
+
+// defaultCPUWeight is each sandbox's CPU share: the kernel's default for a
+// cgroup, so a sandbox competes with others as one group however many
+// processes it forks.
+const defaultCPUWeight = 100
+
+// cloneInto makes a stage be born inside the sandbox's cgroup
+// (CLONE_INTO_CGROUP) when its v2 part can take it; the stage is also
+// added with AddProc before it has its spec, which covers v1 controllers.
+func (sg *sandboxGroup) cloneInto(attr *syscall.SysProcAttr) {
+	if sg == nil {
+		return
+	}
+	if fd, ok := sg.g.CloneFD(); ok {
+		attr.UseCgroupFD, attr.CgroupFD = true, fd
+	}
+}
 
 // sandboxGroup is a sandbox's cgroup and what it enforces.
 type sandboxGroup struct {
@@ -50,6 +68,9 @@ func (j *job) newGroup() (*sandboxGroup, string) {
 	}
 	if have&cgroup.Pids != 0 {
 		l.Pids = j.cfg.MaxProcesses
+	}
+	if have&cgroup.CPU != 0 {
+		l.CPUWeight = defaultCPUWeight
 	}
 	g, err := h.New("s"+strconv.FormatUint(groupSeq.Add(1), 10), l)
 	if err != nil {

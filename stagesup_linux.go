@@ -137,6 +137,7 @@ func (l *launched) discard() {
 // payload runs or setup failed.
 func (j *job) startStage(strategy Strategy, spec *stage.Spec, attr *syscall.SysProcAttr, enf Enforcement, sweep func(*exec.Cmd) func()) (*Process, error) {
 	j.prepared = time.Since(j.begun)
+	j.group.cloneInto(attr)
 	l, err := launchStage(strategy, attr, spawnThread())
 	if err != nil {
 		return nil, err
