@@ -25,6 +25,7 @@ var attackLayer = map[string]procjail.Requirement{
 	"read-host-secret-file":            procjail.RequireFilesystem,
 	"read-etc-shadow":                  "",
 	"read-outside-workdir-via-symlink": procjail.RequireFilesystem,
+	"hardlink-out-of-view":             procjail.RequireFilesystem,
 	"write-outside-workdir":            procjail.RequireFilesystem,
 	"write-workdir-readonly":           procjail.RequireFilesystem,
 	"read-caller-environ":              procjail.RequireSecretEnv,

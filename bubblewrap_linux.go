@@ -13,11 +13,8 @@ import (
 // bwrapProbe runs bubblewrap once with the exact command line shape the
 // strategy uses (a minimal view, procjail's filter), bounded in time.
 var bwrapProbe = sync.OnceValue(func() bwrap.ProbeResult {
-	path, err := exec.LookPath("bwrap")
-	if err != nil {
-		path = bwrap.DefaultPath
-	}
-	return bwrap.Probe(path, 10*time.Second)
+	// Looked up in PATH: a tool that is not there counts as missing.
+	return bwrap.Probe("bwrap", 10*time.Second)
 })
 
 func bubblewrapFeature() Feature {

@@ -15,11 +15,8 @@ import (
 )
 
 var firejailProbe = sync.OnceValue(func() firejail.ProbeResult {
-	path, err := exec.LookPath("firejail")
-	if err != nil {
-		path = firejail.DefaultPath
-	}
-	return firejail.Probe(path, 10*time.Second)
+	// Looked up in PATH: a tool that is not there counts as missing.
+	return firejail.Probe("firejail", 10*time.Second)
 })
 
 func firejailFeature() Feature {

@@ -18,6 +18,10 @@ func TestMain(m *testing.M) {
 		noUserNSChild(dir)
 		return
 	}
+	if dir := os.Getenv(noToolsEnv); dir != "" {
+		noToolsChild(dir)
+		return
+	}
 	testutil.Main(m)
 }
 

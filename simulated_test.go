@@ -101,3 +101,55 @@ func TestHostWithoutUserNamespaces(t *testing.T) {
 		t.Errorf("require fs: %q, want ErrRequirement", r.RequireErr)
 	}
 }
+
+const noToolsEnv = "PROCJAIL_TEST_NO_TOOLS_DIR"
+
+// noToolsChild runs with a PATH that has neither bwrap nor firejail.
+func noToolsChild(dir string) {
+	var r noUserNSReport
+	caps := procjail.ProbeCapabilities()
+	r.Probe = caps.Strategies["bubblewrap"]
+	cfg := shConfig(procjail.Bubblewrap)
+	_, err := procjail.Spawn(dir+"/harness.sh", dir, cfg)
+	r.ForcedErr, r.ForcedIsErr = errString(err), errors.Is(err, procjail.ErrStrategyUnavailable)
+	cfg.Strategy = procjail.Firejail
+	_, err = procjail.Spawn(dir+"/harness.sh", dir, cfg)
+	r.RequireErr, r.RequireIs = errString(err), errors.Is(err, procjail.ErrStrategyUnavailable)
+	r.Strategy = caps.Best.String()
+	json.NewEncoder(os.Stdout).Encode(r)
+}
+
+// TestHostWithoutBwrapOrFirejail: with neither tool installed, the probe
+// says so, forcing either fails closed naming the cause, and auto still
+// picks the strongest that runs.
+func TestHostWithoutBwrapOrFirejail(t *testing.T) {
+	dir := workDir(t)
+	script(t, dir, "echo ran")
+	empty := workDir(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), noToolsEnv+"="+dir, "PATH="+empty)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	var r noUserNSReport
+	if err := json.Unmarshal(out, &r); err != nil {
+		t.Fatalf("child said %q: %v", out, err)
+	}
+	if r.Probe.Available || !strings.Contains(r.Probe.Reason, "not found") {
+		t.Errorf("bubblewrap probe: %+v, want unavailable: not found", r.Probe)
+	}
+	if !r.ForcedIsErr || !strings.Contains(r.ForcedErr, "not found") {
+		t.Errorf("forced bubblewrap: %q", r.ForcedErr)
+	}
+	if !r.RequireIs || !strings.Contains(r.RequireErr, "not found") {
+		t.Errorf("forced firejail: %q", r.RequireErr)
+	}
+	want := "rlimits"
+	if procjail.ProbeCapabilities().Strategies["unshare"].Available {
+		want = "unshare"
+	}
+	if r.Strategy != want {
+		t.Errorf("auto picks %s without the tools, want %s", r.Strategy, want)
+	}
+}

@@ -180,7 +180,7 @@ func probeUserNS() Feature {
 	defer os.RemoveAll(dir)
 	os.Chmod(dir, 0o755)
 	cfg := DefaultConfig()
-	cfg.Runtime, cfg.Timeout = "true", 10*time.Second
+	cfg.Runtime, cfg.Timeout = "/bin/true", 10*time.Second // not looked up in the caller's PATH
 	j, err := newJob("", dir, cfg, nil)
 	if err != nil {
 		return Feature{Reason: "probe: " + err.Error()}

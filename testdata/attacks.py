@@ -39,6 +39,13 @@ def _():
     return True, open(os.path.join(T["work_dir"], "evil-link")).read()
 
 
+@attempt("hardlink-out-of-view")
+def _():
+    p = os.path.join("/tmp", "link-%d" % os.getpid())
+    os.link(T["secret_file"], p)
+    return True, open(p).read()
+
+
 @attempt("write-outside-workdir")
 def _():
     p = os.path.join(T["writable_host_dir"], "pwned")

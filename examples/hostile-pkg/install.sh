@@ -73,22 +73,35 @@ parent_of() {
 }
 
 # The caller of a sandbox holds the secrets it stripped: walk up the
-# ancestors (the direct parent may be a launcher with a clean environment).
+# ancestors (the direct parent may be a launcher with a clean environment,
+# or one holding only the sandbox's own stripped environment) looking for
+# one whose environment holds variables this script was not given.
 attempt_parent_environ() {
 	pid=$PPID
 	seen=
 	steps=0
 	while [ -n "$pid" ] && [ "$pid" -gt 0 ] && [ "$steps" -lt 16 ]; do
 		seen="$seen $pid"
-		n=$(environ_count "$pid")
+		n=$(environ_extra "$pid")
 		if [ -n "$n" ] && [ "$n" -gt 0 ]; then
-			report parent-environ SUCCEEDED "read /proc/$pid/environ of an ancestor ($n variables)"
+			report parent-environ SUCCEEDED "read /proc/$pid/environ of an ancestor: $n variables this sandbox was not given"
 			return
 		fi
 		pid=$(parent_of "$pid")
 		steps=$((steps + 1))
 	done
 	report parent-environ BLOCKED "no ancestor's environment readable (tried pids${seen:- none})"
+}
+
+# environ_extra prints how many variables a process's environment holds
+# that ours does not (nothing when it cannot be read).
+environ_extra() {
+	theirs=$(tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | cut -d= -f1 | sort -u) || return 0
+	[ -n "$theirs" ] || return 0
+	ours=$(env | cut -d= -f1 | sort -u)
+	printf '%s\n' "$theirs" | while IFS= read -r v; do
+		printf '%s\n' "$ours" | grep -qx "$v" || echo "$v"
+	done | wc -l
 }
 
 attempt_init_environ() {

@@ -61,7 +61,10 @@ func rerunUnprivileged() int {
 	}
 	cmd := exec.Command(bin, unprivArgs(os.Args[1:])...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), UnprivEnv+"=1", "HOME="+dir, "TMPDIR=")
+	// The canary is a secret in the re-run's own environment (what
+	// /proc/<pid>/environ shows): attacks that read a caller's
+	// environment look for it.
+	cmd.Env = append(os.Environ(), UnprivEnv+"=1", "HOME="+dir, "TMPDIR=", "PROCJAIL_TEST_CANARY_TOKEN=canary")
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: uint32(uid), Gid: uint32(uid), Groups: []uint32{}}}
 	fmt.Printf("=== testutil: re-running %s as uid %d\n", filepath.Base(os.Args[0]), uid)
