@@ -62,8 +62,10 @@ def _():
 
 @attempt("read-caller-environ")
 def _():
+    # Reading the caller's environment at all is the leak: it holds the
+    # secrets procjail stripped from ours.
     data = open("/proc/%d/environ" % T["caller_pid"], "rb").read()
-    return b"PROCJAIL_ATTACK_CANARY" in data, "%d bytes" % len(data)
+    return len(data) > 0, "%d bytes" % len(data)
 
 
 @attempt("see-host-process")
