@@ -46,6 +46,7 @@ func (sg *sandboxGroup) cloneInto(attr *syscall.SysProcAttr) {
 type sandboxGroup struct {
 	g      *cgroup.Group
 	have   cgroup.Resource // limited or accounted through the group
+	placed bool            // the stage is already inside (a warm stage)
 	cancel context.CancelFunc
 }
 
@@ -54,6 +55,10 @@ type sandboxGroup struct {
 // hierarchy. Limits the group cannot take are left to rlimits and
 // reported.
 func (j *job) newGroup() (*sandboxGroup, string) {
+	return makeGroup(j.cfg.MaxMemoryBytes, j.cfg.MaxProcesses)
+}
+
+func makeGroup(memory, pids uint64) (*sandboxGroup, string) {
 	h, err := cgroupHost()
 	if err != nil {
 		return nil, err.Error()
@@ -62,21 +67,38 @@ func (j *job) newGroup() (*sandboxGroup, string) {
 	if have == 0 {
 		return nil, h.Why(cgroup.Memory)
 	}
-	l := cgroup.Limits{}
-	if have&cgroup.Memory != 0 {
-		l.MemoryBytes = j.cfg.MaxMemoryBytes
-	}
-	if have&cgroup.Pids != 0 {
-		l.Pids = j.cfg.MaxProcesses
-	}
-	if have&cgroup.CPU != 0 {
-		l.CPUWeight = defaultCPUWeight
-	}
-	g, err := h.New("s"+strconv.FormatUint(groupSeq.Add(1), 10), l)
+	g, err := h.New("s"+strconv.FormatUint(groupSeq.Add(1), 10), groupLimits(have, memory, pids))
 	if err != nil {
 		return nil, err.Error()
 	}
 	return &sandboxGroup{g: g, have: have}, ""
+}
+
+func groupLimits(have cgroup.Resource, memory, pids uint64) cgroup.Limits {
+	l := cgroup.Limits{}
+	if have&cgroup.Memory != 0 {
+		l.MemoryBytes = memory
+	}
+	if have&cgroup.Pids != 0 {
+		l.Pids = pids
+	}
+	if have&cgroup.CPU != 0 {
+		l.CPUWeight = defaultCPUWeight
+	}
+	return l
+}
+
+// adopt takes the group a warm stage was born in and gives it this
+// sandbox's limits.
+func (j *job) adopt(sg *sandboxGroup) (*sandboxGroup, string) {
+	err := sg.g.SetLimits(groupLimits(sg.have, j.cfg.MaxMemoryBytes, j.cfg.MaxProcesses))
+	if err != nil {
+		sg.g.Kill()
+		sg.g.Remove()
+		return nil, err.Error()
+	}
+	sg.placed = true
+	return sg, ""
 }
 
 // watchCPU kills the sandbox when its whole tree has used MaxCPUSeconds.

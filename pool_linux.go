@@ -64,7 +64,7 @@ func (p *warmPool) refill() {
 
 func (p *warmPool) fill() {
 	ids := allocIDs()
-	l, err := launchStage(Unshare, unshareAttr(ids), poolThread())
+	l, err := launchWarm(ids)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.filling--
@@ -93,4 +93,29 @@ func sandboxEnded(s Strategy) {
 	if s == Unshare {
 		pool.refill()
 	}
+}
+
+// launchWarm clones a stage for the pool, born inside a cgroup of its own
+// where the host has one (moving a process between cgroups is slow: it is
+// done now, while nothing waits, and the sandbox's limits are written when
+// it is taken).
+func launchWarm(ids sandboxIDs) (*launched, error) {
+	attr := unshareAttr(ids)
+	sg, _ := makeGroup(DefaultMaxMemoryBytes, DefaultMaxProcesses)
+	sg.cloneInto(attr)
+	l, err := launchStage(Unshare, attr, poolThread())
+	if err == nil && sg != nil {
+		err = sg.g.AddProc(l.cmd.Process.Pid)
+		if err != nil {
+			l.discard()
+		}
+	}
+	if err != nil {
+		if sg != nil {
+			sg.g.Remove()
+		}
+		return nil, err
+	}
+	l.group = sg
+	return l, nil
 }

@@ -24,7 +24,12 @@ func (j *job) spawn() (*Process, error) {
 		}
 	}
 	var why string
-	j.group, why = j.newGroup()
+	if warm != nil && warm.group != nil {
+		j.group, why = j.adopt(warm.group)
+		warm.group = nil
+	} else {
+		j.group, why = j.newGroup()
+	}
 	enf := j.enforcement(strategy, ids, why)
 	enf.Skipped = skipped
 	if missing := enf.Missing(j.cfg.Require); len(missing) > 0 {

@@ -89,8 +89,9 @@ type launched struct {
 	ctl    *os.File
 	io     *stdio
 	ids    sandboxIDs
-	t0, t1 int64 // CLOCK_MONOTONIC around the clone
-	warm   bool  // taken from the pool: cloned before Spawn was called
+	t0, t1 int64         // CLOCK_MONOTONIC around the clone
+	warm   bool          // taken from the pool: cloned before Spawn was called
+	group  *sandboxGroup // the cgroup a warm stage was born in, or nil
 }
 
 // launchStage clones and executes a stage with attr; it then waits for its
@@ -131,6 +132,10 @@ func (l *launched) discard() {
 	l.cmd.Wait()
 	l.ctl.Close()
 	l.io.closeAll()
+	if l.group != nil {
+		l.group.g.Kill()
+		l.group.g.Remove()
+	}
 }
 
 // startStage starts a stage with attr, hands it spec and waits until the
@@ -180,6 +185,9 @@ func (s *stageSup) enterGroup(g *sandboxGroup) error {
 		return nil
 	}
 	s.group = g
+	if g.placed {
+		return nil
+	}
 	if err := g.g.AddProc(s.cmd.Process.Pid); err != nil {
 		s.abort()
 		return &Error{Op: "spawn", Step: "enter cgroup", Err: errorsJoinSetup(err)}

@@ -44,3 +44,6 @@ func (g *Group) WaitCPU(context.Context, time.Duration, int) error { return errN
 
 // Remove fails: cgroups exist only on Linux.
 func (g *Group) Remove() error { return errNotLinux }
+
+// SetLimits needs Linux.
+func (g *Group) SetLimits(Limits) error { return errNotLinux }

@@ -222,3 +222,13 @@ func (g *Group) Remove() error {
 	}
 	return nil
 }
+
+// SetLimits writes new limits into an existing group (made with limits on
+// the same resources): a group made ahead of time gets its sandbox's
+// limits when the sandbox is known.
+func (g *Group) SetLimits(l Limits) error {
+	if err := l.Validate(); err != nil {
+		return err
+	}
+	return g.apply(l)
+}

@@ -206,7 +206,9 @@ func TestV1MemoryLimitOOMKills(t *testing.T) {
 	st, err := g.Stats()
 	must(t, err)
 	t.Logf("%+v", st)
-	if st.OOMKills < 1 || st.MemoryPeak > limit || st.MemoryPeak < limit/2 {
+	// The kernel charges in pages and may overshoot the limit by a few
+	// before it reclaims or kills.
+	if st.OOMKills < 1 || st.MemoryPeak > limit+64<<10 || st.MemoryPeak < limit/2 {
 		t.Errorf("OOM kills %d, peak %d; want ≥1 and a peak near %d", st.OOMKills, st.MemoryPeak, limit)
 	}
 	assertRemoved(t, g)
