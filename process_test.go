@@ -191,6 +191,14 @@ func TestSpawnErrors(t *testing.T) {
 		{"missing runtime", h, dir, func(c *procjail.Config) { c.Runtime = "definitely-not-a-runtime" }, "runtime_path"},
 		{"zero memory", h, dir, func(c *procjail.Config) { c.MaxMemoryBytes = 0 }, "max_memory_bytes"},
 	}
+	if procjail.AvailableStrategy() != procjail.Rlimits {
+		cases = append(cases, struct {
+			name          string
+			harness, work string
+			mut           func(*procjail.Config)
+			want          string
+		}{"work dir is the view's /tmp", h, "/tmp", nil, "work_dir"})
+	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := shConfig(procjail.Auto)

@@ -38,6 +38,11 @@ func (j *job) spawn() (*Process, error) {
 	if err := j.checkReachable(ids); err != nil {
 		return nil, j.giveBack(warm, err)
 	}
+	if strategy != Rlimits {
+		if err := j.checkViewWorkDir(); err != nil {
+			return nil, j.giveBack(warm, err)
+		}
+	}
 	switch strategy {
 	case Rlimits:
 		return j.startRlimits(enf, ids)

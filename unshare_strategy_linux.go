@@ -94,6 +94,22 @@ var planCache = struct {
 	m map[string]cachedView
 }{m: map[string]cachedView{}}
 
+// viewReserved are paths the filesystem view builds itself: a work dir
+// there would clash with the sandbox's own (private /tmp, fresh /proc...).
+var viewReserved = []string{"/", "/tmp", "/var/tmp", "/dev", "/dev/shm", "/proc", "/sys", "/etc", "/usr", "/bin", "/sbin", "/lib", "/lib64"}
+
+// checkViewWorkDir refuses a work dir the view cannot show at its path.
+func (j *job) checkViewWorkDir() error {
+	for _, p := range viewReserved {
+		if j.workDir == p {
+			return &Error{Op: "spawn", Field: "work_dir", Err: ErrInvalidConfig,
+				Detail: p + " is part of the sandbox's own filesystem view (a private /tmp, a fresh /proc, read-only system directories)",
+				Hint:   "run the package from a directory of its own, e.g. one made with mktemp -d"}
+		}
+	}
+	return nil
+}
+
 func cachedPlan(r fsview.Request) (fsview.Plan, error) {
 	key, err := json.Marshal(r)
 	if err != nil {
