@@ -55,20 +55,16 @@ func (j *job) startUnshare(enf Enforcement, ids sandboxIDs, l *launched) (*Proce
 }
 
 func (j *job) unshareSpec(ids sandboxIDs) (*stage.Spec, error) {
-	plan, err := cachedPlan(j.viewRequest())
+	view, err := cachedView(j.viewRequest())
 	if err != nil {
 		return nil, &Error{Op: "spawn", Step: "filesystem view", Err: errorsJoinSetup(err)}
 	}
 	spec := j.baseSpec(stage.KindUnshare, ids)
 	spec.Path, spec.Dir, spec.Hostname = j.runtime, j.workDir, sandboxHostname
 	spec.Env = sandboxHome(spec.Env, j.cfg.EnvSet)
-	if spec.FSPlan, err = json.Marshal(plan); err != nil {
-		return nil, &Error{Op: "spawn", Step: "filesystem view", Err: err}
-	}
+	spec.FSPlan = view.json
 	if landlockFeature().Available {
-		if spec.Landlock, err = json.Marshal(plan.LandlockRules()); err != nil {
-			return nil, &Error{Op: "spawn", Step: "landlock", Err: err}
-		}
+		spec.Landlock = view.rules
 	}
 	spec.Seccomp = j.seccompProgram(false)
 	if j.cfg.AllowLocalhost {
@@ -84,15 +80,17 @@ func (j *job) unshareSpec(ids sandboxIDs) (*stage.Spec, error) {
 // expose more.
 const planTTL = 10 * time.Second
 
-type cachedView struct {
-	plan fsview.Plan
-	at   time.Time
+type viewEntry struct {
+	plan  fsview.Plan
+	json  []byte // the plan, encoded for the stage
+	rules []byte // its Landlock rules, encoded
+	at    time.Time
 }
 
 var planCache = struct {
 	sync.Mutex
-	m map[string]cachedView
-}{m: map[string]cachedView{}}
+	m map[string]viewEntry
+}{m: map[string]viewEntry{}}
 
 // viewReserved are paths the filesystem view builds itself: a work dir
 // there would clash with the sandbox's own (private /tmp, fresh /proc...).
@@ -111,27 +109,45 @@ func (j *job) checkViewWorkDir() error {
 }
 
 func cachedPlan(r fsview.Request) (fsview.Plan, error) {
+	c, err := cachedView(r)
+	return c.plan, err
+}
+
+// cachedView returns the plan for r and its encodings, built at most
+// planTTL ago.
+func cachedView(r fsview.Request) (viewEntry, error) {
 	key, err := json.Marshal(r)
 	if err != nil {
-		return fsview.Plan{}, err
+		return viewEntry{}, err
 	}
 	planCache.Lock()
 	c, ok := planCache.m[string(key)]
 	planCache.Unlock()
 	if ok && time.Since(c.at) < planTTL {
-		return c.plan, nil
+		return c, nil
 	}
-	plan, err := fsview.Build(r)
-	if err != nil {
-		return plan, err
+	if c, err = buildView(r); err != nil {
+		return c, err
 	}
 	planCache.Lock()
 	if len(planCache.m) > 64 {
 		clear(planCache.m)
 	}
-	planCache.m[string(key)] = cachedView{plan, time.Now()}
+	planCache.m[string(key)] = c
 	planCache.Unlock()
-	return plan, nil
+	return c, nil
+}
+
+func buildView(r fsview.Request) (viewEntry, error) {
+	plan, err := fsview.Build(r)
+	if err != nil {
+		return viewEntry{}, err
+	}
+	c := viewEntry{plan: plan, at: time.Now()}
+	if c.json, err = json.Marshal(plan); err == nil {
+		c.rules, err = json.Marshal(plan.LandlockRules())
+	}
+	return c, err
 }
 
 func (j *job) viewRequest() fsview.Request {
