@@ -52,7 +52,11 @@ func (j *job) unshareLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
 
 func (j *job) bubblewrapLayers(add addLayer, caps Capabilities, ids sandboxIDs) {
 	add(RequireFilesystem, true, "bwrap: the same view as unshare (empty tmpfs root, read-only system binds bound by descriptor, work dir "+j.workDirMode()+"); /tmp is not size-limited by bwrap (RLIMIT_FSIZE bounds each file)")
-	add(RequireNetwork, true, "bwrap --unshare-net: own network namespace with only loopback")
+	if j.cfg.AllowLocalhost {
+		add(RequireNetwork, true, fmt.Sprintf("a network namespace of procjail's own, shared by bwrap; only the host's loopback ports %v are forwarded (TCP and UDP), nothing else is reachable", j.cfg.AllowLocalhostPorts))
+	} else {
+		add(RequireNetwork, true, "bwrap --unshare-net: own network namespace with only loopback")
+	}
 	add(RequirePID, true, "bwrap --unshare-pid, --new-session, --die-with-parent")
 	add(RequireIPC, true, "bwrap --unshare-ipc --unshare-uts, private /dev/shm")
 	add(RequireTreeKill, true, "the stage kills bwrap, whose pid namespace takes the tree with it")

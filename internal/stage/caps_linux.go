@@ -40,3 +40,17 @@ func lastCap() int {
 	}
 	return n
 }
+
+// clearCaps empties this thread's ambient, inheritable, permitted and
+// effective capabilities (the bounding set is left alone).
+func clearCaps() error {
+	if err := unix.Prctl(unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0); err != nil {
+		return Errorf("clear ambient capabilities", "", "%w", err)
+	}
+	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
+	var data [2]unix.CapUserData
+	if err := unix.Capset(&hdr, &data[0]); err != nil {
+		return Errorf("capset", "", "%w", err)
+	}
+	return nil
+}

@@ -13,7 +13,7 @@ func (s *stage) prepare() error {
 		if err := unix.Prctl(unix.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0); err != nil {
 			return Errorf("prctl(PR_SET_CHILD_SUBREAPER)", "", "%w", err)
 		}
-		return nil
+		return s.prepareNetwork()
 	case KindUnshare:
 		return s.prepareUnshare()
 	}
@@ -22,6 +22,24 @@ func (s *stage) prepare() error {
 
 // restrictThread applies, on this locked thread only, what the payload
 // inherits: capabilities dropped, no_new_privs, Landlock, seccomp last.
+// prepareNetwork: a bubblewrap stage cloned into a network namespace of
+// its own (for allow_localhost) brings its loopback up and hands the
+// forwarded ports' sockets to the parent; bwrap then shares that
+// namespace (--share-net) and the payload sees exactly that loopback.
+func (s *stage) prepareNetwork() error {
+	if s.spec.Kind != KindBubblewrap || len(s.spec.LocalhostPorts) == 0 {
+		return nil
+	}
+	if err := loopbackUp(); err != nil {
+		return err
+	}
+	if err := s.forwardLocalhost(); err != nil {
+		return err
+	}
+	// bwrap refuses to run with capabilities it was not given by setuid.
+	return clearCaps()
+}
+
 func (s *stage) restrictThread() error {
 	if s.spec.Kind == KindUnshare {
 		if err := dropCaps(); err != nil {
