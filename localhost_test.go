@@ -23,6 +23,13 @@ try:
 except Exception as e:
     print("refused:", e)
 `},
+	"sh": {"/bin/bash", "client.sh", `if exec 3<>/dev/tcp/127.0.0.1/"$1"; then
+  printf 'GET / HTTP/1.0\r\n\r\n' >&3
+  tail -n 1 <&3; echo
+else
+  echo "refused: connect failed"
+fi
+`},
 	"node": {"/usr/bin/node", "client.js", `require("http").get("http://127.0.0.1:" + process.argv[2] + "/", (r) => {
   let b = ""; r.on("data", (d) => (b += d)); r.on("end", () => console.log(b));
 }).on("error", (e) => console.log("refused: " + e.message));
