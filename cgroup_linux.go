@@ -2,6 +2,7 @@ package procjail
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"strconv"
@@ -182,4 +183,17 @@ func (j *job) cgroupLayers(add addLayer, sg *sandboxGroup, why string) {
 	} else {
 		add(RequireCPULimit, false, fmt.Sprintf("no cgroup (%s): RLIMIT_CPU=%ds per process, not for the whole tree. Fix: %s", why, c.MaxCPUSeconds, cgroup.HintDelegate))
 	}
+}
+
+// renewGroup replaces the job's cgroup after a failed start removed it;
+// the limits were promised, so failing to make one fails the spawn.
+func (j *job) renewGroup() error {
+	if j.group == nil {
+		return nil
+	}
+	var why string
+	if j.group, why = j.newGroup(); j.group == nil {
+		return &Error{Op: "spawn", Step: "cgroup", Err: errorsJoinSetup(errors.New(why))}
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package procjail
 
 import (
 	"errors"
+	"github.com/procjail/procjail/internal/stage"
 	"sync"
 )
 
@@ -83,7 +84,7 @@ func (p *warmPool) fill() {
 // already gone (a warm stage killed from outside): a fresh one may work.
 func stageLost(err error) bool {
 	var e *Error
-	return errors.As(err, &e) && e.Step == "stage handshake"
+	return errors.As(err, &e) && (e.Step == "stage handshake" || e.Step == stage.StaleStep)
 }
 
 // sandboxEnded refills the pool once a sandbox is gone: cloning a stage

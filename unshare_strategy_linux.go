@@ -14,9 +14,9 @@ import (
 // The payload's uid and gid inside an Unshare sandbox: not root, and the
 // only ids mapped, so nothing inside can become anyone else.
 const (
-	sandboxUID      = 1000
-	sandboxGID      = 1000
-	sandboxHostname = "procjail"
+	sandboxUID      = stage.SandboxUID
+	sandboxGID      = stage.SandboxGID
+	sandboxHostname = stage.SandboxHostname
 )
 
 const allNamespaces = syscall.CLONE_NEWUSER | syscall.CLONE_NEWPID | syscall.CLONE_NEWNS |
@@ -50,8 +50,30 @@ func (j *job) startUnshare(enf Enforcement, ids sandboxIDs, l *launched) (*Proce
 		if err == nil || !stageLost(err) {
 			return p, err
 		}
+		if err := j.renewGroup(); err != nil { // the failed stage's group went with it
+			return nil, err
+		}
 	}
-	return j.startStage(Unshare, spec, unshareAttr(ids), enf, nil)
+	p, err := j.startStage(Unshare, spec, unshareAttr(ids), enf, nil)
+	if err != nil && stageLost(err) {
+		// The host's files changed since the plan was made: make it
+		// again and start afresh, once.
+		clearPlanCache()
+		if err := j.renewGroup(); err != nil {
+			return nil, err
+		}
+		if spec, err = j.unshareSpec(ids); err != nil {
+			return nil, err
+		}
+		return j.startStage(Unshare, spec, unshareAttr(ids), enf, nil)
+	}
+	return p, err
+}
+
+func clearPlanCache() {
+	planCache.Lock()
+	clear(planCache.m)
+	planCache.Unlock()
 }
 
 func (j *job) unshareSpec(ids sandboxIDs) (*stage.Spec, error) {

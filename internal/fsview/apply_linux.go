@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"reflect"
 
 	"golang.org/x/sys/unix"
 )
@@ -52,6 +53,10 @@ func (p *Plan) Apply() error {
 	return p.ApplyPrepared(prep)
 }
 
+// OwnMountNS reports whether this process has a mount namespace of its
+// own (Prepare would not refuse with ErrSharedMountNS).
+func OwnMountNS() bool { return checkMountNS() == nil }
+
 // ErrSharedMountNS is returned by Prepare in a mount namespace that is not
 // our own (a process without CLONE_NEWNS): nothing was changed.
 var ErrSharedMountNS = errors.New("not in a mount namespace of our own")
@@ -61,7 +66,29 @@ var ErrSharedMountNS = errors.New("not in a mount namespace of our own")
 // and the view's empty root of rootBytes. A sandbox supervisor started
 // ahead of time does it while it waits for its plan.
 type Preparation struct {
-	s *stage
+	s    *stage
+	base []Op // steps already applied (ApplyBase)
+}
+
+// ErrBaseChanged: the plan does not start with the steps ApplyBase
+// applied (the host's /etc changed in between, say). The namespace is in
+// an unspecified state: build the sandbox again from scratch.
+var ErrBaseChanged = errors.New("the view's prepared base differs from the plan")
+
+// ApplyBase applies, ahead of the plan, steps every plan starts with
+// (BaseOps). ApplyPrepared then checks the plan starts with them and
+// applies only the rest.
+func (prep *Preparation) ApplyBase(ops []Op) error {
+	p := Plan{Ops: ops, RootBytes: prep.s.plan.RootBytes}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	prep.s.plan = &p
+	if err := prep.s.runOps(); err != nil {
+		return err
+	}
+	prep.base = ops
+	return nil
 }
 
 // Prepare does the plan-independent start of Apply. On ErrSharedMountNS
@@ -86,6 +113,18 @@ func Prepare(rootBytes int64) (*Preparation, error) {
 	return &Preparation{s: s}, nil
 }
 
+// remaining returns the plan's steps not yet applied by ApplyBase.
+func (prep *Preparation) remaining(p *Plan) ([]Op, error) {
+	n := len(prep.base)
+	if n == 0 {
+		return p.Ops, nil
+	}
+	if len(p.Ops) < n || !reflect.DeepEqual(p.Ops[:n], prep.base) {
+		return nil, &StepError{Step: "apply", Err: ErrBaseChanged}
+	}
+	return p.Ops[n:], nil
+}
+
 // ApplyPrepared finishes Apply after Prepare: it applies the plan's steps
 // and enters the view. The plan's RootBytes must be the one prepared.
 func (p *Plan) ApplyPrepared(prep *Preparation) error {
@@ -97,7 +136,11 @@ func (p *Plan) ApplyPrepared(prep *Preparation) error {
 	if p.RootBytes != s.plan.RootBytes {
 		return &StepError{Step: "apply", Err: fmt.Errorf("plan root size %d, prepared %d: %w", p.RootBytes, s.plan.RootBytes, ErrInvalid)}
 	}
-	s.plan = p
+	rest, err := prep.remaining(p)
+	if err != nil {
+		return err
+	}
+	s.plan = &Plan{Ops: rest, RootBytes: p.RootBytes}
 	for _, step := range []func() error{
 		s.runOps,
 		s.dropOldRoot, // no host path stays reachable

@@ -15,3 +15,6 @@ var errNotLinux = fmt.Errorf("filesystem views need Linux: %w", errors.ErrUnsupp
 func (p *Plan) Apply() error {
 	return &StepError{Step: "apply", Err: errNotLinux}
 }
+
+// OwnMountNS reports false: there are no mount namespaces here.
+func OwnMountNS() bool { return false }

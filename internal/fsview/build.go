@@ -28,7 +28,9 @@ func Build(req Request) (Plan, error) {
 		return Plan{}, err
 	}
 	b.user = user
-	for _, step := range []func() error{b.addTmp, b.addDev, b.addProc, b.addSystem, b.addEtc, b.addRuntime} {
+	// The request-independent steps come first (BaseOps): a supervisor
+	// started ahead of time applies them while it waits for its plan.
+	for _, step := range append(b.baseSteps(), b.addTmp, b.addShm, b.addRuntime) {
 		if err := step(); err != nil {
 			return Plan{}, err
 		}
@@ -38,6 +40,25 @@ func Build(req Request) (Plan, error) {
 }
 
 func (b *builder) add(op Op) { b.ops = append(b.ops, op) }
+
+// baseSteps build the part of every view that depends only on the
+// sandbox's ids and hostname: /dev, /proc, the system directories, /etc.
+func (b *builder) baseSteps() []func() error {
+	return []func() error{b.addDev, b.addProc, b.addSystem, b.addEtc}
+}
+
+// BaseOps returns the first steps of every plan Build makes for a request
+// with these ids and hostname (the same host files): what does not depend
+// on the runtime, the work dir or the mounts.
+func BaseOps(uid, gid int, hostname string) ([]Op, error) {
+	b := &builder{req: Request{UID: uid, GID: gid, Hostname: hostname}}
+	for _, step := range b.baseSteps() {
+		if err := step(); err != nil {
+			return nil, err
+		}
+	}
+	return b.ops, nil
+}
 
 // addTmp: a private, size-limited /tmp, so the sandbox neither sees nor
 // fills the host's /tmp (and a disk fill is bounded: RLIMIT_FSIZE bounds
@@ -67,6 +88,12 @@ func (b *builder) addDev() error {
 	for i, name := range []string{"stdin", "stdout", "stderr"} {
 		b.add(Op{Kind: OpSymlink, Target: "/dev/" + name, LinkTo: "/proc/self/fd/" + string(rune('0'+i))})
 	}
+	return nil
+}
+
+// addShm: a private /dev/shm, so POSIX shared memory is not shared with
+// the host or other sandboxes; its size follows the request's /tmp.
+func (b *builder) addShm() error {
 	b.add(Op{Kind: OpTmpfs, Target: "/dev/shm", Size: b.req.shmBytes(), Mode: 0o1777, Access: AccessReadWrite})
 	return nil
 }

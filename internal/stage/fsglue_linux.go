@@ -12,9 +12,25 @@ import (
 // view that does not depend on it. In a stage without a mount namespace of
 // its own (rlimits) it does nothing.
 func (s *stage) prepareView() {
+	if !fsview.OwnMountNS() {
+		return // no view to build (rlimits, bubblewrap, firejail)
+	}
+	// The base every plan starts with (the system directories, /etc,
+	// /dev, /proc) is computed from the host's files before Prepare moves
+	// them to /oldroot, and built while no spawn waits for it.
+	base, baseErr := fsview.BaseOps(SandboxUID, SandboxGID, SandboxHostname)
 	s.prep, s.prepErr = fsview.Prepare(fsview.RootBytes)
 	if errors.Is(s.prepErr, fsview.ErrSharedMountNS) {
 		s.prep, s.prepErr = nil, nil
+	}
+	if s.prep == nil {
+		return
+	}
+	if baseErr == nil {
+		baseErr = s.prep.ApplyBase(base)
+	}
+	if baseErr != nil {
+		s.prepErr = &StepError{Step: StaleStep, Err: baseErr}
 	}
 }
 
@@ -26,11 +42,18 @@ func (s *stage) applyFSPlan(raw json.RawMessage) error {
 	}
 	switch {
 	case s.prepErr != nil:
+		var se *StepError
+		if errors.As(s.prepErr, &se) {
+			return se
+		}
 		err = s.prepErr
 	case s.prep != nil:
 		err = plan.ApplyPrepared(s.prep)
 	default:
 		err = plan.Apply()
+	}
+	if errors.Is(err, fsview.ErrBaseChanged) {
+		return &StepError{Step: StaleStep, Err: err}
 	}
 	if err != nil {
 		return fsError(err)

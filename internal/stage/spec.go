@@ -23,6 +23,18 @@ import (
 // Arg0 marks a process as a procjail stage.
 const Arg0 = "procjail-stage"
 
+// The payload's ids and the hostname inside an Unshare sandbox. The stage
+// uses them to build the view's base before its spec arrives.
+const (
+	SandboxUID      = 1000
+	SandboxGID      = 1000
+	SandboxHostname = "procjail"
+)
+
+// StaleStep is the Failed step of a stage whose view, prepared ahead of
+// time, no longer matches the plan: a fresh stage must be used.
+const StaleStep = "prepared view is stale"
+
 // ControlFD is the control socket's fd in the stage.
 const ControlFD = 3
 
