@@ -3,6 +3,7 @@ package bwrap
 import (
 	"errors"
 	"fmt"
+	"github.com/procjail/procjail/internal/sealfd"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -40,28 +41,9 @@ func (p Payload) open() (*os.File, error) {
 	return sealedMemfd("procjail-bwrap-"+p.Name, p.Data)
 }
 
-// sealedMemfd returns a memfd holding data, sealed against any change and
-// positioned at its start.
+// sealedMemfd returns a sealed memfd holding data (see sealfd).
 func sealedMemfd(name string, data []byte) (*os.File, error) {
-	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
-	if err != nil {
-		return nil, fmt.Errorf("memfd_create: %w", err)
-	}
-	f := os.NewFile(uintptr(fd), name)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return nil, err
-	}
-	seals := unix.F_SEAL_SEAL | unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE
-	if _, err := unix.FcntlInt(f.Fd(), unix.F_ADD_SEALS, seals); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("sealing the memfd: %w", err)
-	}
-	if _, err := f.Seek(0, 0); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
+	return sealfd.New(name, data, false)
 }
 
 // openNoFollow opens path with O_PATH, refusing a symlink in any

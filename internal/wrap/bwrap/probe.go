@@ -2,9 +2,9 @@ package bwrap
 
 import (
 	"fmt"
+	"github.com/procjail/procjail/internal/wrap/wrapver"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 )
 
@@ -66,23 +66,5 @@ func parseVersion(out string) (string, error) {
 	return fields[1], nil
 }
 
-// versionAtLeast compares dotted numeric versions ("0.10.0" > "0.8.0").
-// A component that is not a number compares as 0.
-func versionAtLeast(v, min string) bool {
-	a, b := strings.Split(v, "."), strings.Split(min, ".")
-	for i := 0; i < max(len(a), len(b)); i++ {
-		x, y := component(a, i), component(b, i)
-		if x != y {
-			return x > y
-		}
-	}
-	return true
-}
-
-func component(parts []string, i int) int {
-	if i >= len(parts) {
-		return 0
-	}
-	n, _ := strconv.Atoi(parts[i])
-	return n
-}
+// versionAtLeast compares dotted numeric versions (see wrapver).
+var versionAtLeast = wrapver.VersionAtLeast

@@ -2,9 +2,8 @@ package firejail
 
 import (
 	"fmt"
+	"github.com/procjail/procjail/internal/sealfd"
 	"os"
-
-	"golang.org/x/sys/unix"
 )
 
 // OpenFiles makes the descriptors c refers to: a sealed memfd per
@@ -30,24 +29,7 @@ func CloseFiles(files []*os.File) {
 	}
 }
 
+// sealedMemfd returns a sealed memfd holding data (see sealfd).
 func sealedMemfd(name string, data []byte) (*os.File, error) {
-	fd, err := unix.MemfdCreate(name, unix.MFD_CLOEXEC|unix.MFD_ALLOW_SEALING)
-	if err != nil {
-		return nil, fmt.Errorf("memfd_create: %w", err)
-	}
-	f := os.NewFile(uintptr(fd), name)
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return nil, err
-	}
-	seals := unix.F_SEAL_SEAL | unix.F_SEAL_SHRINK | unix.F_SEAL_GROW | unix.F_SEAL_WRITE
-	if _, err := unix.FcntlInt(f.Fd(), unix.F_ADD_SEALS, seals); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("sealing the memfd: %w", err)
-	}
-	if _, err := f.Seek(0, 0); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
+	return sealfd.New(name, data, false)
 }
