@@ -49,7 +49,7 @@ func rlimitsSweeper(stagePid int, ids sandboxIDs) func() {
 func (j *job) baseSpec(kind string, ids sandboxIDs) *stage.Spec {
 	s := &stage.Spec{
 		Kind: kind, Argv: j.argv, Env: j.env,
-		Rlimits: j.rlimits(ids, kind == stage.KindUnshare),
+		Rlimits: j.rlimits(ids, kind),
 		UID:     -1, GID: -1,
 		NoNewPrivs: true,
 	}
@@ -66,7 +66,8 @@ const nprocHeadroom = 512
 // rlimits returns the per-process limits every strategy applies. In a user
 // namespace (ns) RLIMIT_NPROC counts only the tasks of that namespace, so
 // it bounds the sandbox exactly (the stage adds its own threads).
-func (j *job) rlimits(ids sandboxIDs, ns bool) []stage.Rlimit {
+func (j *job) rlimits(ids sandboxIDs, kind string) []stage.Rlimit {
+	ns := kind == stage.KindUnshare
 	c := &j.cfg
 	nproc := c.MaxProcesses
 	if !ids.dedicated && !ns {
@@ -85,7 +86,11 @@ func (j *job) rlimits(ids sandboxIDs, ns bool) []stage.Rlimit {
 		{Resource: unix.RLIMIT_MEMLOCK, Cur: 64 * KiB, Max: 64 * KiB},
 		{Resource: unix.RLIMIT_MSGQUEUE, Cur: 0, Max: 0},
 	}
-	if j.group != nil && j.group.have&cgroup.Memory != 0 {
+	// Only where the cgroup's limit is one Enforced() claims: under rlimits
+	// a payload sharing the caller's uid could rewrite its own group, so
+	// the per-process limit stays.
+	trusted := kind != stage.KindRlimits || ids.dedicated
+	if trusted && j.group != nil && j.group.have&cgroup.Memory != 0 {
 		// The cgroup bounds resident memory for the whole tree; a
 		// per-process data limit would only make allocations fail first.
 		out = slices.DeleteFunc(out, func(r stage.Rlimit) bool { return r.Resource == unix.RLIMIT_DATA })
